@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Configures and builds optin. Usage: scripts/build.sh [Release|RelWithDebInfo|Debug] [--sanitize]
+# Build output goes to BUILD_DIR/build.log (shown on failure); prints the build directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+type=${1:-RelWithDebInfo}
+dir=build
+flags=(-DCMAKE_BUILD_TYPE="$type")
+if [ "${2:-}" = "--sanitize" ]; then dir=build-sanitize; flags+=(-DOPTIN_SANITIZE=ON); fi
+if [ "$type" = Release ] && [ "$dir" = build ]; then dir=build-release; fi
+mkdir -p "$dir"
+if ! { cmake -S . -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$(nproc)"; } >"$dir/build.log" 2>&1; then
+  grep -E 'error|Error|warning' "$dir/build.log" | head -60 >&2 || tail -40 "$dir/build.log" >&2
+  echo "build failed; full log: $dir/build.log" >&2
+  exit 1
+fi
+if grep -q 'warning:' "$dir/build.log"; then
+  grep 'warning:' "$dir/build.log" >&2
+  echo "build has warnings (the build must stay warning-free)" >&2
+  exit 1
+fi
+echo "$dir"

@@ -1,0 +1,19 @@
+#include "service/http/ops_routes.h"
+
+#include "service/http/respond.h"
+#include "storage/health.h"
+
+namespace optin::http {
+
+void RegisterOpsRoutes(HttpServer& server, ConnectionPool& pool) {
+  server.Handle("GET", "/healthz", [](const httplib::Request&, httplib::Response& res) {
+    WriteJson(res, 200, {{"status", "ok"}});
+  });
+  server.Handle("GET", "/readyz", [&pool](const httplib::Request&, httplib::Response& res) {
+    Status s = PingDatabase(pool);
+    if (!s.ok()) return WriteError(res, s);
+    WriteJson(res, 200, {{"status", "ready"}});
+  });
+}
+
+}  // namespace optin::http

@@ -1,0 +1,147 @@
+#include "service/http/server.h"
+
+#include <arpa/inet.h>
+
+#include <thread>
+
+#include "service/http/respond.h"
+#include "service/log.h"
+
+namespace optin::http {
+
+HttpServer::HttpServer(const Config& config) : config_(config) {
+  server_.set_tcp_nodelay(true);
+  int threads = config.http_threads;
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server_.set_keep_alive_max_count(1000);
+  server_.set_keep_alive_timeout(5);
+  server_.set_read_timeout(10, 0);
+  server_.set_write_timeout(10, 0);
+  server_.set_payload_max_length(kMaxAdminBody);
+
+  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/admin/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
+    auto len = req.get_header_value("Content-Length");
+    bool too_large = false;
+    if (!len.empty()) {
+      too_large = len.size() > 12 || std::stoull(len) > kMaxPublicBody;
+    } else if (req.has_header("Transfer-Encoding")) {
+      too_large = true;  // public forms always know their length
+    }
+    if (too_large) {
+      WriteError(res, Status(StatusCode::kPayloadTooLarge, "payload_too_large",
+                             "the request body is larger than 64 KiB"));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 404: WriteError(res, Status::NotFound("not_found", "no such resource")); break;
+      case 413: WriteError(res, Status(StatusCode::kPayloadTooLarge, "payload_too_large", "the request body is too large")); break;
+      case 405: WriteJson(res, 405, {{"error", "method_not_allowed"}, {"message", "method not allowed"}}); break;
+      default:
+        WriteJson(res, res.status, {{"error", "bad_request"}, {"message", "the request could not be processed"}});
+    }
+  });
+  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    WriteError(res, Status::Internal("internal error"));
+  });
+}
+
+void HttpServer::Handle(const std::string& method, const std::string& pattern,
+                        httplib::Server::Handler handler, const std::string& route) {
+  std::string name = route.empty() ? pattern : route;
+  routes_.push_back(RouteInfo{method, name});
+  auto wrapped = [this, method, name, handler = std::move(handler)](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      handler(req, res);
+    } catch (const std::exception& e) {
+      LogError("handler_exception", {{"route", name}, {"what", std::string(e.what()).substr(0, 200)}});
+      res = httplib::Response();
+      WriteError(res, Status::Internal("internal error"));
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (observer_) observer_(method, name, res.status, seconds);
+  };
+  if (method == "GET") server_.Get(pattern, wrapped);
+  else if (method == "POST") server_.Post(pattern, wrapped);
+  else if (method == "PUT") server_.Put(pattern, wrapped);
+  else if (method == "DELETE") server_.Delete(pattern, wrapped);
+  else if (method == "PATCH") server_.Patch(pattern, wrapped);
+}
+
+Result<int> HttpServer::Bind() {
+  int port = config_.listen.port;
+  if (port == 0) {
+    port = server_.bind_to_any_port(config_.listen.host);
+  } else if (!server_.bind_to_port(config_.listen.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return Status::Unavailable("cannot listen on " + config_.listen.host + ":" +
+                               std::to_string(config_.listen.port));
+  }
+  return port;
+}
+
+void HttpServer::Serve() { server_.listen_after_bind(); }
+
+void HttpServer::Stop() {
+  // stop() is ignored until the server runs; Serve() may not have reached listen yet.
+  for (int i = 0; i < 500 && !server_.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  server_.stop();
+}
+
+bool CidrContains(const Cidr& cidr, const std::string& ip) {
+  unsigned char buf[16];
+  size_t len = 0;
+  if (inet_pton(AF_INET, ip.c_str(), buf) == 1) len = 4;
+  else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) len = 16;
+  if (len == 0 || len != cidr.network.size()) return false;
+  int bits = cidr.prefix;
+  for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
+    unsigned char mask = bits >= 8 ? 0xff : static_cast<unsigned char>(0xff << (8 - bits));
+    if ((buf[i] & mask) != (cidr.network[i] & mask)) return false;
+  }
+  return true;
+}
+
+std::string ClientAddress(const httplib::Request& req, const std::vector<Cidr>& trusted_proxies) {
+  auto trusted = [&](const std::string& ip) {
+    for (const auto& c : trusted_proxies) {
+      if (CidrContains(c, ip)) return true;
+    }
+    return false;
+  };
+  std::string peer = req.remote_addr;
+  if (trusted_proxies.empty() || !trusted(peer) || !req.has_header("X-Forwarded-For")) return peer;
+  // Walk X-Forwarded-For from the right: the first hop that is not a trusted proxy is the client.
+  std::string xff = req.get_header_value("X-Forwarded-For");
+  std::vector<std::string> hops;
+  size_t start = 0;
+  while (start <= xff.size()) {
+    size_t comma = xff.find(',', start);
+    std::string hop = xff.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    hop.erase(0, hop.find_first_not_of(' '));
+    hop.erase(hop.find_last_not_of(' ') + 1);
+    if (!hop.empty()) hops.push_back(hop);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    unsigned char buf[16];
+    bool valid = inet_pton(AF_INET, it->c_str(), buf) == 1 || inet_pton(AF_INET6, it->c_str(), buf) == 1;
+    if (!valid) return peer;
+    if (!trusted(*it)) return *it;
+  }
+  return hops.empty() ? peer : hops.front();
+}
+
+}  // namespace optin::http

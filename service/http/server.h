@@ -1,0 +1,66 @@
+// HttpServer: cpp-httplib tuned for optin (thread pool, TCP_NODELAY, keep-alive, timeouts, body
+// limits), with every route registered through Handle() so that each request is timed, counted by
+// route template, logged without personal data, and shielded from exceptions. Routes are added
+// before Bind(); after that the server is driven by Serve() on one thread and Stop() from another.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "service/config.h"
+#include "service/status.h"
+
+namespace optin::http {
+
+// Called once per request after the handler ran: route template (e.g. "/confirm"), method,
+// status and duration.
+using RequestObserver =
+    std::function<void(const std::string& method, const std::string& route, int status, double seconds)>;
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+};
+
+class HttpServer {
+ public:
+  // Bodies above `max_public_body` on routes outside /admin/ answer 413 before being read.
+  static constexpr size_t kMaxPublicBody = 64 * 1024;
+  static constexpr size_t kMaxAdminBody = 64 * 1024 * 1024;
+
+  explicit HttpServer(const Config& config);
+
+  // Registers a handler. `pattern` is a cpp-httplib regex pattern; `route` is the template used
+  // for metrics and logs (defaults to the pattern).
+  void Handle(const std::string& method, const std::string& pattern, httplib::Server::Handler handler,
+              const std::string& route = "");
+  void SetObserver(RequestObserver observer) { observer_ = std::move(observer); }
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
+  // Binds to config.listen; returns the bound port.
+  Result<int> Bind();
+  // Serves until Stop(); returns after in-flight requests finished.
+  void Serve();
+  // Thread-safe; returns at once, Serve() returns once drained.
+  void Stop();
+  bool running() { return server_.is_running(); }
+
+ private:
+  const Config& config_;
+  httplib::Server server_;
+  std::vector<RouteInfo> routes_;
+  RequestObserver observer_;
+};
+
+// The client address of a request: the socket peer, or X-Forwarded-For's last untrusted hop when
+// the peer is a trusted proxy.
+std::string ClientAddress(const httplib::Request& req, const std::vector<Cidr>& trusted_proxies);
+// Whether `ip` (text) lies inside `cidr`.
+bool CidrContains(const Cidr& cidr, const std::string& ip);
+
+}  // namespace optin::http

@@ -1,0 +1,3 @@
+-- name: ping
+-- Answers one row when the database is reachable.
+SELECT 1
