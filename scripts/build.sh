@@ -8,6 +8,7 @@ dir=build
 flags=(-DCMAKE_BUILD_TYPE="$type")
 if [ "${2:-}" = "--sanitize" ]; then dir=build-sanitize; flags+=(-DOPTIN_SANITIZE=ON); fi
 if [ "$type" = Release ] && [ "$dir" = build ]; then dir=build-release; fi
+dir=${OPTIN_BUILD_DIR:-$dir}  # lets parallel work trees keep separate builds
 mkdir -p "$dir"
 if ! { cmake -S . -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$(nproc)"; } >"$dir/build.log" 2>&1; then
   grep -E 'error|Error|warning' "$dir/build.log" | head -60 >&2 || tail -40 "$dir/build.log" >&2

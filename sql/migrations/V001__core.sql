@@ -153,3 +153,39 @@ BEGIN
 END $$;
 CREATE TRIGGER mail_outbox_notify AFTER INSERT ON mail_outbox
   FOR EACH STATEMENT EXECUTE FUNCTION notify_mail_outbox();
+
+-- What CleverReach must learn, written in the same transaction as the change itself and drained
+-- by the sync worker (one sender per row: FOR UPDATE SKIP LOCKED). Upserts carry only the
+-- subscription: the receiver is built from current data when sent.
+CREATE TYPE sync_action AS ENUM (
+  'upsert_receiver',      -- subscription_id; group from its list
+  'deactivate_receiver',  -- email + group_id captured at unsubscribe time
+  'blacklist_add',        -- email
+  'blacklist_remove',     -- email
+  'delete_receiver'       -- email: erasure, receiver deleted everywhere
+);
+
+CREATE TABLE sync_outbox (
+  id               bigserial PRIMARY KEY,
+  action           sync_action NOT NULL,
+  subscription_id  bigint NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+  group_id         text NULL,
+  email            text NULL,
+  email_hash       text NOT NULL,
+  occurred_at      timestamptz NOT NULL DEFAULT now(),  -- when the change happened
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+  attempts         integer NOT NULL DEFAULT 0,
+  last_error       text NULL,
+  dead_at          timestamptz NULL  -- dead letter after 10 failed attempts
+);
+CREATE INDEX sync_outbox_due ON sync_outbox (next_attempt_at) WHERE dead_at IS NULL;
+CREATE INDEX sync_outbox_email_hash ON sync_outbox (email_hash);
+
+CREATE FUNCTION notify_sync_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('optin_sync', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER sync_outbox_notify AFTER INSERT ON sync_outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_sync_outbox();

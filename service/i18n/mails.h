@@ -1,0 +1,28 @@
+// The texts of the mails optin sends, in de, nl and en. A mail never carries text a visitor
+// typed (CONTRACT §5): only the list's admin-set name and optin's own links. Stateless.
+#pragma once
+
+#include <string>
+
+#include "service/i18n/language.h"
+
+namespace optin {
+
+struct MailText {
+  std::string subject;
+  std::string text;  // text/plain body
+  std::string html;  // text/html body, self-contained, no external assets
+};
+
+// "Please confirm your subscription to <list_name>": the link leads to a page with a confirm
+// button; says the link expires after `ttl_text` (e.g. "72 hours" rendered by the caller in
+// the language) and that nothing happens if ignored.
+MailText ConfirmationMail(Language lang, const std::string& list_name, const std::string& confirm_url,
+                          const std::string& ttl_hours_text);
+
+// "Please verify your privacy request (<type>)": type is access, erasure, objection or
+// unsubscribe; the link leads to a page that says what will happen and asks to confirm.
+MailText PrivacyVerificationMail(Language lang, const std::string& request_type,
+                                 const std::string& verify_url);
+
+}  // namespace optin
