@@ -1,15 +1,29 @@
 #include "service/app.h"
 
+#include "service/http/admin_routes.h"
 #include "service/http/ops_routes.h"
+#include "service/http/public_routes.h"
 #include "service/http/server.h"
 #include "service/log.h"
+#include "service/rate_limiter.h"
+#include "service/subscription_service.h"
+#include "storage/list_store.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
+#include "storage/subscriber_store.h"
+#include "storage/subscription_store.h"
+#include "storage/suppression_store.h"
 
 namespace optin {
 
 struct App::Parts {
   std::unique_ptr<ConnectionPool> pool;
+  std::unique_ptr<ListStore> lists;
+  std::unique_ptr<SubscriptionStore> subscription_store;
+  std::unique_ptr<SuppressionStore> suppressions;
+  std::unique_ptr<SubscriberStore> subscribers;
+  std::unique_ptr<SubscriptionService> subscriptions;
+  std::unique_ptr<RateLimiter> per_client;
   std::unique_ptr<http::HttpServer> server;
   std::vector<std::unique_ptr<Worker>> workers;
 };
@@ -25,8 +39,17 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   const Config& c = app->config_;
   p.pool = std::make_unique<ConnectionPool>(c.database_url, c.db_pool_size, c.db_acquire_timeout,
                                             std::move(*queries));
+  p.lists = std::make_unique<ListStore>(*p.pool);
+  p.subscription_store = std::make_unique<SubscriptionStore>(*p.pool);
+  p.suppressions = std::make_unique<SuppressionStore>(*p.pool);
+  p.subscribers = std::make_unique<SubscriberStore>(*p.pool);
+  p.subscriptions = std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store);
+  p.per_client = std::make_unique<RateLimiter>(c.rate_limit);
+
   p.server = std::make_unique<http::HttpServer>(c);
   http::RegisterOpsRoutes(*p.server, *p.pool);
+  http::RegisterPublicRoutes(*p.server, http::PublicDeps{c, *p.subscriptions, *p.per_client});
+  http::RegisterAdminRoutes(*p.server, http::AdminDeps{c, *p.subscriptions, *p.lists, *p.suppressions, *p.subscribers});
   return app;
 }
 

@@ -101,8 +101,10 @@ Status RunOnce(Lease& lease, const std::function<Status(pqxx::work&)>& fn, bool*
     lease.MarkBroken();
     *retry_connection = !committing;
     return Status::Unavailable("the database connection was lost");
-  } catch (const pqxx::unique_violation& e) {
+  } catch (const pqxx::unique_violation&) {
     return Status::Conflict("a record with the same key exists");
+  } catch (const pqxx::check_violation&) {
+    return Status::InvalidArgument("invalid_request", "a value is outside what the schema allows");
   } catch (const pqxx::sql_error& e) {
     if (IsRetryable(e)) {
       *retry_serialization = true;

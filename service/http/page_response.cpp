@@ -1,0 +1,24 @@
+#include "service/http/page_response.h"
+
+#include "service/http/request_fields.h"
+#include "service/http/respond.h"
+#include "service/i18n/pages.h"
+
+namespace optin::http {
+
+void RespondPageError(httplib::Response& res, const Status& status, Language lang) {
+  int code = HttpStatusFor(status.code());
+  if (status.code() == StatusCode::kRateLimited && status.retry_after() > 0) {
+    res.set_header("Retry-After", std::to_string(status.retry_after()));
+  }
+  WriteHtml(res, code, code == 404 ? InvalidLinkPage(lang) : ErrorPage(lang, code));
+}
+
+void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status) {
+  if (WantsHtml(req) && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+    return RespondPageError(res, status, Language::kDe);
+  }
+  WriteError(res, status);
+}
+
+}  // namespace optin::http

@@ -1,0 +1,17 @@
+// Errors for people and programs: a page for browsers, the JSON error body otherwise. Both take
+// their HTTP status from the one Status mapping in respond.h.
+#pragma once
+
+#include <httplib.h>
+
+#include "service/i18n/language.h"
+#include "service/status.h"
+
+namespace optin::http {
+
+// An HTML error page with the status's HTTP code (404 gets the "invalid link" page).
+void RespondPageError(httplib::Response& res, const Status& status, Language lang);
+// A page when the client wants HTML, JSON otherwise.
+void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status);
+
+}  // namespace optin::http

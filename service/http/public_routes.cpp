@@ -1,0 +1,135 @@
+#include "service/http/public_routes.h"
+
+#include "service/http/page_response.h"
+#include "service/http/request_fields.h"
+#include "service/http/respond.h"
+#include "service/i18n/pages.h"
+
+namespace optin::http {
+namespace {
+
+std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
+  std::string token = fields.Get("token");
+  if (token.empty() && req.has_param("token")) token = req.get_param_value("token");
+  return token;
+}
+
+void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  bool html = WantsHtml(req);
+  int retry_after = 0;
+  if (!d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after)) {
+    return RespondError(req, res, Status(StatusCode::kRateLimited, "rate_limited", "too many requests; try again later")
+                                      .WithRetryAfter(retry_after));
+  }
+  auto fields = ParseRequestFields(req);
+  if (!fields.ok()) return RespondError(req, res, fields.status());
+  std::string slug = fields->Get("list").empty() ? "newsletter" : fields->Get("list");
+  auto accepted = [&](const std::string& list_slug) {
+    if (!html) return WriteJson(res, 202, {{"status", "pending"}});
+    auto list = d.subscriptions.List(list_slug);
+    std::string location = "/subscribed?list=" + list_slug;
+    if (list.ok() && !list->thank_you_url.empty()) location = list->thank_you_url;
+    else if (!list.ok()) location = "/subscribed";
+    res.status = 303;
+    res.set_header("Location", location);
+  };
+  // A filled honeypot is a bot: answer as if all went well, store and send nothing.
+  if (!fields->Get("website").empty()) return accepted(slug);
+  if (!fields->Has("email")) {
+    return RespondError(req, res, Status::InvalidArgument("invalid_email", "the email field is required"));
+  }
+  SignupInput in;
+  in.email = fields->Get("email");
+  in.list = slug;
+  in.name = fields->Get("name");
+  in.language = fields->Get("language");
+  in.consent_given = IsConsentGiven(fields->Get("consent"));
+  in.page_url = req.get_header_value("Referer");
+  in.client.ip = ClientAddress(req, d.config.trusted_proxies);
+  in.client.user_agent = req.get_header_value("User-Agent");
+  auto result = d.subscriptions.Subscribe(in);
+  if (!result.ok()) return RespondError(req, res, result.status());
+  accepted(slug);
+}
+
+void ConfirmPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  std::string token = req.get_param_value("token");
+  auto peek = d.subscriptions.PeekConfirmation(token);
+  if (!peek.ok()) return RespondPageError(res, peek.status(), Language::kDe);
+  Language lang = ParseLanguage(peek->language);
+  if (peek->result == ConfirmResult::kExpired) {
+    return WriteHtml(res, 410, ConfirmExpiredPage(lang, "/form/" + peek->list.slug));
+  }
+  WriteHtml(res, 200, ConfirmFormPage(lang, peek->list.name, token));
+}
+
+void Confirm(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto fields = ParseRequestFields(req);
+  if (!fields.ok()) return RespondError(req, res, fields.status());
+  ClientInfo client{ClientAddress(req, d.config.trusted_proxies), req.get_header_value("User-Agent")};
+  auto outcome = d.subscriptions.Confirm(TokenOf(req, *fields), client);
+  if (!outcome.ok()) return RespondError(req, res, outcome.status());
+  Language lang = ParseLanguage(outcome->language);
+  bool html = WantsHtml(req) && !fields->json;
+  if (outcome->result == ConfirmResult::kExpired) {
+    if (html) return WriteHtml(res, 410, ConfirmExpiredPage(lang, "/form/" + outcome->list.slug));
+    return WriteError(res, Status::Gone("expired", "this confirmation link has expired; please sign up again"));
+  }
+  if (!html) return WriteJson(res, 200, {{"status", "confirmed"}});
+  if (!outcome->list.confirmed_url.empty()) {
+    res.status = 303;
+    return res.set_header("Location", outcome->list.confirmed_url);
+  }
+  WriteHtml(res, 200, ConfirmedPage(lang, outcome->list.name));
+}
+
+void UnsubscribePage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  std::string token = req.get_param_value("token");
+  auto peek = d.subscriptions.PeekUnsubscribe(token);
+  if (!peek.ok()) return RespondPageError(res, peek.status(), Language::kDe);
+  WriteHtml(res, 200, UnsubscribeFormPage(ParseLanguage(peek->language), peek->list.name, token));
+}
+
+void Unsubscribe(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto fields = ParseRequestFields(req);
+  if (!fields.ok()) return RespondError(req, res, fields.status());
+  // RFC 8058: mail providers POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
+  bool one_click = fields->Get("List-Unsubscribe") == "One-Click";
+  auto outcome = d.subscriptions.Unsubscribe(TokenOf(req, *fields),
+                                             one_click ? UnsubscribeChannel::kOneClick : UnsubscribeChannel::kLink);
+  if (!outcome.ok()) return RespondError(req, res, outcome.status());
+  if (WantsHtml(req) && !fields->json && !one_click) {
+    return WriteHtml(res, 200, UnsubscribedPage(ParseLanguage(outcome->language), outcome->list.name));
+  }
+  WriteJson(res, 200, {{"status", "unsubscribed"}});
+}
+
+void ThanksPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto list = d.subscriptions.List(req.has_param("list") ? req.get_param_value("list") : "newsletter");
+  if (!list.ok()) return WriteHtml(res, 200, SubscribeThanksPage(Language::kDe, ""));
+  WriteHtml(res, 200, SubscribeThanksPage(ParseLanguage(list->language), list->name));
+}
+
+void FormPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto list = d.subscriptions.List(req.matches[1]);
+  if (!list.ok()) return RespondPageError(res, list.status(), Language::kDe);
+  WriteHtml(res, 200, SignupFormPage(ParseLanguage(list->language), list->slug, list->name,
+                                     "/subscribe", list->require_consent_checkbox, list->consent_text));
+}
+
+}  // namespace
+
+void RegisterPublicRoutes(HttpServer& server, PublicDeps deps) {
+  auto bind = [deps](void (*fn)(const PublicDeps&, const httplib::Request&, httplib::Response&)) {
+    return [deps, fn](const httplib::Request& req, httplib::Response& res) { fn(deps, req, res); };
+  };
+  server.Handle("POST", "/subscribe", bind(Subscribe));
+  server.Handle("GET", "/subscribed", bind(ThanksPage));
+  server.Handle("GET", "/confirm", bind(ConfirmPage));
+  server.Handle("POST", "/confirm", bind(Confirm));
+  server.Handle("GET", "/unsubscribe", bind(UnsubscribePage));
+  server.Handle("POST", "/unsubscribe", bind(Unsubscribe));
+  server.Handle("GET", R"(/form/([a-z0-9][a-z0-9_-]{0,62}))", bind(FormPage), "/form/{list}");
+}
+
+}  // namespace optin::http

@@ -1,0 +1,20 @@
+// Public routes: the signup form's POST, confirmation and unsubscribe links (CONTRACT §3), the
+// built-in pages behind them, and the copy-paste signup form.
+#pragma once
+
+#include "service/config.h"
+#include "service/http/server.h"
+#include "service/rate_limiter.h"
+#include "service/subscription_service.h"
+
+namespace optin::http {
+
+struct PublicDeps {
+  const Config& config;
+  SubscriptionService& subscriptions;
+  RateLimiter& per_client;  // /subscribe and /privacy/request, by client address
+};
+
+void RegisterPublicRoutes(HttpServer& server, PublicDeps deps);
+
+}  // namespace optin::http

@@ -1,0 +1,95 @@
+// The domain's plain data: lists, signup requests, outcomes of the subscription state machine,
+// suppressions. Value types shared by service/, storage/ and the HTTP adapter; no behaviour.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace optin {
+
+struct ListInfo {
+  int64_t id = 0;
+  std::string slug;
+  std::string name;
+  std::string language = "de";
+  std::string cleverreach_group_id;  // "" = not synced
+  bool require_consent_checkbox = false;
+  std::string consent_text;
+  std::string thank_you_url;   // "" = built-in page
+  std::string confirmed_url;   // "" = built-in page
+};
+
+// What an admin may change on a list (PUT /admin/lists/{slug}); unset fields keep their value.
+struct ListUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> language;
+  std::optional<std::string> cleverreach_group_id;  // "" clears
+  std::optional<bool> require_consent_checkbox;
+  std::optional<std::string> consent_text;
+  std::optional<std::string> thank_you_url;
+  std::optional<std::string> confirmed_url;
+};
+
+// Where a request came from, as far as the consent ledger records it.
+struct ClientInfo {
+  std::string ip;          // already reduced per OPTIN_IP_MODE; "" = not stored
+  std::string user_agent;  // truncated to 512 bytes
+};
+
+// A validated signup: the address is normalised, the list exists.
+struct SignupCommand {
+  std::string email;       // normalised
+  std::string email_hash;  // AddressHash(email)
+  std::string name;        // "" = none given
+  std::string language;    // de, nl or en (list default applied)
+  std::string page_url;    // the page the form was on ("" = unknown)
+  ClientInfo client;
+  int64_t list_id = 0;
+  std::string consent_text_sha256;  // of the list's consent text shown ("" = none)
+  std::string consent_text;
+};
+
+// The confirmation mail to enqueue if the state machine decides one is due.
+struct PendingMail {
+  std::string token_hash;
+  int64_t ttl_seconds = 0;
+  std::string message_id;
+  std::string message;  // rendered RFC 5322
+};
+
+enum class SignupResult {
+  kPendingMailQueued,  // new or pending: a confirmation mail is on its way
+  kPendingThrottled,   // pending, but a mail went out less than 10 minutes ago
+  kAlreadyConfirmed,   // nothing happens, nothing is sent
+  kSuppressed,         // suppressed address or domain: nothing stored, nothing sent
+};
+
+enum class ConfirmResult { kConfirmed, kAlreadyConfirmed, kExpired, kNotFound };
+
+struct ConfirmOutcome {
+  ConfirmResult result = ConfirmResult::kNotFound;
+  ListInfo list;
+  std::string language;
+};
+
+enum class UnsubscribeChannel { kLink, kOneClick, kCleverReach, kAdmin, kPrivacy };
+const char* ChannelName(UnsubscribeChannel channel);
+
+struct UnsubscribeOutcome {
+  bool found = false;
+  bool already = false;  // it was unsubscribed before
+  ListInfo list;
+  std::string language;
+};
+
+// One suppression entry as shown to an admin or in an access export.
+struct SuppressionEntry {
+  std::string scope;  // "global" or a list slug
+  std::string reason;
+  std::string source;
+  std::string created_at;
+};
+
+}  // namespace optin

@@ -1,0 +1,46 @@
+#include "storage/suppression_ops.h"
+
+#include <nlohmann/json.hpp>
+
+#include "storage/queries.h"
+
+namespace optin {
+namespace {
+const QueryName kSubscriptionsEnd("subscriptions-end");
+const QueryName kDropProfile("subscriber-drop-profile-if-inactive");
+const QueryName kSuppressionAdd("suppression-add");
+const QueryName kEventSimple("consent-event-simple");
+const QueryName kSyncEnqueueAddress("sync-enqueue-address");
+}  // namespace
+
+SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
+  SuppressResult result;
+  const char* list_param = nullptr;
+  std::string list_text;
+  if (a.list_id != 0) {
+    list_text = std::to_string(a.list_id);
+    list_param = list_text.c_str();
+  }
+  if (a.subscriber_id != 0) {
+    auto ended = txn.exec_prepared1(kSubscriptionsEnd, a.subscriber_id, list_param, a.email_hash,
+                                    a.channel, a.email);
+    result.ended_subscriptions = ended[0].as<int>();
+  }
+  auto added = txn.exec_prepared(kSuppressionAdd, a.email_hash, a.email, list_param, a.reason, a.channel);
+  result.new_suppression = !added.empty();
+  if (result.new_suppression) {
+    nlohmann::json detail = {{"scope", a.list_id == 0 ? "global" : "list"}, {"reason", a.reason}};
+    const char* subscriber = nullptr;
+    std::string subscriber_text;
+    if (a.subscriber_id != 0) {
+      subscriber_text = std::to_string(a.subscriber_id);
+      subscriber = subscriber_text.c_str();
+    }
+    txn.exec_prepared(kEventSimple, subscriber, list_param, a.email_hash, "suppressed", a.channel, detail.dump());
+    if (a.list_id == 0) txn.exec_prepared(kSyncEnqueueAddress, "blacklist_add", a.email, a.email_hash);
+  }
+  if (a.subscriber_id != 0) txn.exec_prepared(kDropProfile, a.subscriber_id);
+  return result;
+}
+
+}  // namespace optin

@@ -1,0 +1,32 @@
+// The one place where an address is unsubscribed and suppressed inside a caller's transaction:
+// used by unsubscribe links, admin suppressions, CleverReach pulls and privacy requests alike, so
+// the rules (events, profile deletion, CleverReach outbox rows) cannot drift apart. Internal to
+// storage/.
+#pragma once
+
+#include <pqxx/pqxx>
+#include <string>
+
+#include "service/status.h"
+
+namespace optin {
+
+struct SuppressArgs {
+  int64_t subscriber_id = 0;  // 0 = the address has no subscriber row
+  std::string email;          // normalised
+  std::string email_hash;
+  int64_t list_id = 0;        // 0 = global suppression (every list)
+  std::string channel;        // link, one-click, cleverreach, admin, privacy
+  std::string reason;
+};
+
+struct SuppressResult {
+  int ended_subscriptions = 0;
+  bool new_suppression = false;
+};
+
+// Ends the subscriptions in scope, writes the suppression entry (a global one also goes to
+// CleverReach's blacklist), records the events and drops profile data when nothing is active.
+SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& args);
+
+}  // namespace optin

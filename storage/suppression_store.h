@@ -1,0 +1,56 @@
+// SuppressionStore: the suppression list ("blacklist") — adding, lifting and checking entries for
+// single addresses and whole domains. Every change commits together with its consent events and
+// CleverReach outbox rows. Safe for concurrent use.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "service/config.h"
+#include "service/model.h"
+#include "service/status.h"
+
+namespace optin {
+
+class ConnectionPool;
+
+struct DomainSuppression {
+  std::string domain;  // without "*."
+  bool include_subdomains = false;
+};
+
+class SuppressionStore {
+ public:
+  explicit SuppressionStore(ConnectionPool& pool) : pool_(pool) {}
+
+  // Unsubscribes and suppresses a normalised address, globally (list_id 0) or for one list.
+  // Works whether or not the address has a subscriber row. Returns whether the entry is new.
+  Result<bool> Suppress(const std::string& email, int64_t list_id, const std::string& channel,
+                        const std::string& reason);
+
+  // An unsubscribe made on CleverReach's side for `group_id`: suppressed per `scope` for every
+  // list synced to that group. Idempotent.
+  Status RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
+                                      UnsubscribeScope scope);
+
+  // Lifts every suppression of the address (objection). Returns how many entries were removed;
+  // a lifted global entry is also removed from CleverReach's blacklist.
+  Result<int> Lift(const std::string& email, const std::string& channel);
+
+  Status AddDomain(const DomainSuppression& domain, const std::string& reason);
+  Result<bool> RemoveDomain(const std::string& domain);
+  Result<std::vector<DomainSuppression>> Domains();
+
+  // Positions (0-based) of `hashes` suppressed globally or for `list_id` (0 = global only).
+  Result<std::vector<size_t>> CheckHashes(const std::vector<std::string>& hashes, int64_t list_id);
+
+  Result<std::vector<SuppressionEntry>> EntriesOf(const std::string& email_hash);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+// Whether `domain` (punycode, lower-case) is blocked by one of `blocked`.
+bool DomainBlocked(const std::string& domain, const std::vector<DomainSuppression>& blocked);
+
+}  // namespace optin
