@@ -15,8 +15,9 @@ struct MailText {
 };
 
 // "Please confirm your subscription to <list_name>": the link leads to a page with a confirm
-// button; says the link expires after `ttl_text` (e.g. "72 hours" rendered by the caller in
-// the language) and that nothing happens if ignored.
+// button; says that nothing happens if ignored and that the link expires after
+// `ttl_hours_text`, a number of hours as text ("72" -> "72 Stunden", "72 uur", "72 hours");
+// any other text is taken as already rendered in the language.
 MailText ConfirmationMail(Language lang, const std::string& list_name, const std::string& confirm_url,
                           const std::string& ttl_hours_text);
 
