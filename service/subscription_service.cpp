@@ -3,9 +3,11 @@
 #include "service/address.h"
 #include "service/crypto.h"
 #include "service/i18n/mails.h"
+#include "service/i18n/pages.h"
 #include "service/ip_address.h"
 #include "service/log.h"
 #include "service/mail/message.h"
+#include "service/i18n/language.h"
 #include "service/text.h"
 #include "service/tokens.h"
 #include "storage/list_store.h"
@@ -68,13 +70,14 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
   cmd.email = *email;
   cmd.email_hash = hash;
   cmd.name = TrimSpaces(in.name);
-  cmd.language = IsSupportedLanguageCode(in.language) ? in.language : list->language;
+  cmd.language = IsSupportedLanguage(in.language) ? in.language : list->language;
   cmd.page_url = Truncate(SanitizedText(in.page_url), kMaxPageUrlBytes);
   cmd.client.ip = StoredIp(in.client.ip, config_.ip_mode);
   cmd.client.user_agent = Truncate(SanitizedText(in.client.user_agent), kMaxUserAgentBytes);
   cmd.list_id = list->id;
-  if (list->require_consent_checkbox && !list->consent_text.empty()) {
-    cmd.consent_text_sha256 = Sha256Hex(list->consent_text);
+  if (list->require_consent_checkbox) {
+    cmd.consent_text = ConsentText(ParseLanguage(list->language), list->name, list->consent_text);
+    cmd.consent_text_sha256 = Sha256Hex(cmd.consent_text);
   }
   auto mail = RenderConfirmationMail(*list, cmd.language, cmd.email);
   if (!mail.ok()) return mail.status();

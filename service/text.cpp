@@ -75,6 +75,4 @@ std::string TrimSpaces(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-bool IsSupportedLanguageCode(const std::string& s) { return s == "de" || s == "nl" || s == "en"; }
-
 }  // namespace optin

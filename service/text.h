@@ -16,7 +16,5 @@ std::string SanitizedText(const std::string& s);
 std::string Truncate(const std::string& s, size_t max_bytes);
 // Trims ASCII whitespace at both ends.
 std::string TrimSpaces(const std::string& s);
-// Exactly "de", "nl" or "en".
-bool IsSupportedLanguageCode(const std::string& s);
 
 }  // namespace optin

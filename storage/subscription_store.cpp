@@ -23,6 +23,7 @@ const QueryName kTokensUse("confirmation-tokens-use");
 const QueryName kEventConfirmed("consent-event-confirmed");
 const QueryName kSyncUpsert("sync-enqueue-upsert");
 const QueryName kForUnsubscribe("subscription-for-unsubscribe");
+const QueryName kConsentTextRemember("consent-text-remember");
 const QueryName kTokenPeek("confirmation-token-peek");
 const QueryName kSubscriptionPeek("subscription-peek");
 
@@ -45,6 +46,7 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
       result = SignupResult::kAlreadyConfirmed;
       return Status::Ok();
     }
+    if (!cmd.consent_text.empty()) txn.exec_prepared(kConsentTextRemember, cmd.consent_text_sha256, cmd.consent_text);
     nlohmann::json detail = {{"language", cmd.language},
                              {"name_given", !cmd.name.empty()},
                              {"consent_checkbox", !cmd.consent_text_sha256.empty()}};

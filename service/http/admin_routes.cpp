@@ -3,6 +3,7 @@
 #include "service/address.h"
 #include "service/crypto.h"
 #include "service/http/respond.h"
+#include "service/i18n/language.h"
 #include "service/text.h"
 
 namespace optin::http {
@@ -50,7 +51,7 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
       if (!IsCleanText(text, 200) || text.empty()) return BadRequest("name must be 1–200 characters of text");
       u->name = text;
     } else if (k == "language") {
-      if (!IsSupportedLanguageCode(text)) return BadRequest("language must be de, nl or en");
+      if (!IsSupportedLanguage(text)) return BadRequest("language must be de, nl or en");
       u->language = text;
     } else if (k == "cleverreach_group_id") {
       if (text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) {

@@ -8,6 +8,13 @@
 #include "service/log.h"
 
 namespace optin::http {
+namespace {
+
+Status PayloadTooLarge() {
+  return Status(StatusCode::kPayloadTooLarge, "payload_too_large", "the request body is larger than 64 KiB");
+}
+
+}  // namespace
 
 HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_tcp_nodelay(true);
@@ -19,18 +26,20 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_write_timeout(10, 0);
   server_.set_payload_max_length(kMaxAdminBody);
 
+  // Public bodies above 1 MiB are refused before they are read; smaller ones are read (so the
+  // client sees a clean answer rather than a reset) and refused above 64 KiB in Handle().
   server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/admin/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
     auto len = req.get_header_value("Content-Length");
     bool too_large = false;
     if (!len.empty()) {
-      too_large = len.size() > 12 || std::stoull(len) > kMaxPublicBody;
+      too_large = len.size() > 12 || len.find_first_not_of("0123456789") != std::string::npos ||
+                  std::stoull(len) > kMaxUnreadPublicBody;
     } else if (req.has_header("Transfer-Encoding")) {
       too_large = true;  // public forms always know their length
     }
     if (too_large) {
-      WriteError(res, Status(StatusCode::kPayloadTooLarge, "payload_too_large",
-                             "the request body is larger than 64 KiB"));
+      WriteError(res, PayloadTooLarge());
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -40,7 +49,7 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
     if (!res.body.empty()) return;
     switch (res.status) {
       case 404: WriteError(res, Status::NotFound("not_found", "no such resource")); break;
-      case 413: WriteError(res, Status(StatusCode::kPayloadTooLarge, "payload_too_large", "the request body is too large")); break;
+      case 413: WriteError(res, PayloadTooLarge()); break;
       case 405: WriteJson(res, 405, {{"error", "method_not_allowed"}, {"message", "method not allowed"}}); break;
       default:
         WriteJson(res, res.status, {{"error", "bad_request"}, {"message", "the request could not be processed"}});
@@ -59,7 +68,11 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
                                                                      httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
     try {
-      handler(req, res);
+      if (req.body.size() > kMaxPublicBody && req.path.rfind("/admin/", 0) != 0) {
+        WriteError(res, PayloadTooLarge());
+      } else {
+        handler(req, res);
+      }
     } catch (const std::exception& e) {
       LogError("handler_exception", {{"route", name}, {"what", std::string(e.what()).substr(0, 200)}});
       res = httplib::Response();

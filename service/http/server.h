@@ -29,8 +29,9 @@ struct RouteInfo {
 
 class HttpServer {
  public:
-  // Bodies above `max_public_body` on routes outside /admin/ answer 413 before being read.
+  // Bodies above kMaxPublicBody on routes outside /admin/ answer 413.
   static constexpr size_t kMaxPublicBody = 64 * 1024;
+  static constexpr size_t kMaxUnreadPublicBody = 1024 * 1024;
   static constexpr size_t kMaxAdminBody = 64 * 1024 * 1024;
 
   explicit HttpServer(const Config& config);

@@ -37,6 +37,9 @@ std::string PrivacyRequestFormPage(Language lang);
 std::string PrivacyRequestedPage(Language lang);
 // A generic error page (status text and a short explanation), e.g. for 400/429/503 in browsers.
 std::string ErrorPage(Language lang, int http_status);
+// The consent text a signup form shows: the list's configured text, or the built-in one naming
+// the list. Its SHA-256 goes into the consent ledger with every signup. Plain text (unescaped).
+std::string ConsentText(Language lang, const std::string& list_name, const std::string& configured);
 // GET /form/{list}: a ready signup form posting to `action_url` with email, optional name,
 // hidden list, honeypot field "website" (visually hidden, tabindex -1, autocomplete off), and
 // a consent checkbox when `require_consent` (label = consent_text, or a default text).

@@ -26,26 +26,24 @@ std::string Honeypot(Language lang) {
 
 std::string ConsentCheckbox(Language lang, const std::string& list_name,
                             const std::string& consent_text) {
-  std::string label;
-  if (consent_text.empty()) {
-    label =
-        i18n::Fill(Pick(lang,
-                        "Ja, ich möchte {list} per E-Mail erhalten. Meine Einwilligung kann ich "
-                        "jederzeit über den Abmeldelink in jeder E-Mail widerrufen.",
-                        "Ja, ik wil {list} per e-mail ontvangen. Ik kan mijn toestemming altijd "
-                        "intrekken via de afmeldlink in elke e-mail.",
-                        "Yes, I would like to receive {list} by email. I can withdraw my consent "
-                        "at any time using the unsubscribe link in every email."),
-                   {{"list", HtmlEscape(list_name)}});
-  } else {
-    label = HtmlEscape(consent_text);
-  }
   return "<p><label class=\"choice\" for=\"consent\"><input type=\"checkbox\" id=\"consent\" "
          "name=\"consent\" value=\"yes\" required> <span>" +
-         label + "</span></label></p>\n";
+         HtmlEscape(ConsentText(lang, list_name, consent_text)) + "</span></label></p>\n";
 }
 
 }  // namespace
+
+std::string ConsentText(Language lang, const std::string& list_name, const std::string& configured) {
+  if (!configured.empty()) return configured;
+  return i18n::Fill(Pick(lang,
+                         "Ja, ich möchte {list} per E-Mail erhalten. Meine Einwilligung kann ich "
+                         "jederzeit über den Abmeldelink in jeder E-Mail widerrufen.",
+                         "Ja, ik wil {list} per e-mail ontvangen. Ik kan mijn toestemming altijd "
+                         "intrekken via de afmeldlink in elke e-mail.",
+                         "Yes, I would like to receive {list} by email. I can withdraw my consent "
+                         "at any time using the unsubscribe link in every email."),
+                    {{"list", list_name}});
+}
 
 std::string SignupFormPage(Language lang, const std::string& list_slug,
                            const std::string& list_name, const std::string& action_url,
