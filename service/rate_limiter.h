@@ -1,6 +1,7 @@
 // RateLimiter: counts requests per key (client address or normalised address hash) in memory and
-// says whether one more is allowed within the configured window. Memory is bounded: stale keys
-// are dropped. Safe for concurrent use.
+// says whether one more is allowed within the configured window. A key may burst up to
+// `requests`, then earns one request back every window/requests (a token bucket, kept as GCRA).
+// Memory is bounded: stale keys are dropped. Safe for concurrent use.
 #pragma once
 
 #include <chrono>
@@ -23,6 +24,9 @@ class RateLimiter {
   bool Allow(const std::string& key, int* retry_after_seconds) {
     return Allow(key, std::chrono::steady_clock::now(), retry_after_seconds);
   }
+
+  // Keys currently remembered; never more than max_keys (rounded up to whole shards).
+  size_t size() const;
 
  private:
   struct Impl;
