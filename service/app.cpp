@@ -3,6 +3,7 @@
 #include "service/http/ops_routes.h"
 #include "service/http/server.h"
 #include "service/log.h"
+#include "service/mailer.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 
@@ -10,6 +11,7 @@ namespace optin {
 
 struct App::Parts {
   std::unique_ptr<ConnectionPool> pool;
+  std::unique_ptr<MailOutboxStore> mail_outbox;
   std::unique_ptr<http::HttpServer> server;
   std::vector<std::unique_ptr<Worker>> workers;
 };
@@ -27,6 +29,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                                             std::move(*queries));
   p.server = std::make_unique<http::HttpServer>(c);
   http::RegisterOpsRoutes(*p.server, *p.pool);
+  p.mail_outbox = std::make_unique<MailOutboxStore>(*p.pool, MailRetryPolicy{c.mail_retry_base});
+  p.workers.push_back(std::make_unique<Mailer>(
+      *p.mail_outbox, MakeMailSender(c), c.mail_from,
+      std::make_unique<NotificationListener>(c.database_url, "optin_mail")));
   return app;
 }
 
