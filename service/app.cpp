@@ -5,6 +5,7 @@
 #include "service/http/public_routes.h"
 #include "service/http/server.h"
 #include "service/log.h"
+#include "service/mailer.h"
 #include "service/rate_limiter.h"
 #include "service/subscription_service.h"
 #include "storage/list_store.h"
@@ -24,6 +25,7 @@ struct App::Parts {
   std::unique_ptr<SubscriberStore> subscribers;
   std::unique_ptr<SubscriptionService> subscriptions;
   std::unique_ptr<RateLimiter> per_client;
+  std::unique_ptr<MailOutboxStore> mail_outbox;
   std::unique_ptr<http::HttpServer> server;
   std::vector<std::unique_ptr<Worker>> workers;
 };
@@ -50,6 +52,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   http::RegisterOpsRoutes(*p.server, *p.pool);
   http::RegisterPublicRoutes(*p.server, http::PublicDeps{c, *p.subscriptions, *p.per_client});
   http::RegisterAdminRoutes(*p.server, http::AdminDeps{c, *p.subscriptions, *p.lists, *p.suppressions, *p.subscribers});
+  p.mail_outbox = std::make_unique<MailOutboxStore>(*p.pool, MailRetryPolicy{c.mail_retry_base});
+  p.workers.push_back(std::make_unique<Mailer>(
+      *p.mail_outbox, MakeMailSender(c), c.mail_from,
+      std::make_unique<NotificationListener>(c.database_url, "optin_mail")));
   return app;
 }
 

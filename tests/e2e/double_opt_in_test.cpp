@@ -219,12 +219,12 @@ TEST_CASE("admin needs its bearer token", "[e2e][db]") {
 }
 
 TEST_CASE("admin routes are hidden without an admin token", "[e2e][db]") {
-  OptinFixture f({{"OPTIN_ADMIN_TOKEN", ""}});
+  OptinFixture f(Env{{"OPTIN_ADMIN_TOKEN", ""}});
   CHECK(f.Admin("GET", "/admin/lists")->status == 404);
 }
 
 TEST_CASE("per-client rate limit answers 429 with Retry-After", "[e2e][db]") {
-  OptinFixture f({{"OPTIN_RATE_LIMIT", "3/min"}});
+  OptinFixture f(Env{{"OPTIN_RATE_LIMIT", "3/min"}});
   for (int i = 0; i < 3; ++i) CHECK(f.PostJson("/subscribe", {{"email", "r" + std::to_string(i) + "@example.com"}})->status == 202);
   auto limited = f.PostJson("/subscribe", {{"email", "r9@example.com"}});
   CHECK(limited->status == 429);

@@ -1,0 +1,97 @@
+#include "storage/mail_outbox_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
+
+#include "service/crypto.h"
+#include "service/log.h"
+#include "storage/pool.h"
+#include "storage/queries.h"
+
+namespace optin {
+namespace {
+
+const QueryName kClaimDueMail("claim-due-mail");
+const QueryName kMarkMailSent("mark-mail-sent");
+const QueryName kMarkMailFailed("mark-mail-failed");
+const QueryName kCountMailOutbox("count-mail-outbox");
+
+double RandomUnit() {
+  uint32_t r = 0;
+  std::string bytes = RandomBytes(sizeof r);
+  std::memcpy(&r, bytes.data(), sizeof r);
+  return r / 4294967296.0;
+}
+
+}  // namespace
+
+std::chrono::milliseconds MailRetryDelay(const MailRetryPolicy& policy, int attempts, double unit) {
+  double base = static_cast<double>(std::max<int64_t>(1, policy.base.count()));
+  double delay = base * std::pow(2.0, std::clamp(attempts, 0, 40));
+  delay = std::min(delay, static_cast<double>(policy.cap.count()));
+  delay *= 0.8 + 0.4 * std::clamp(unit, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<int64_t>(delay));
+}
+
+MailOutboxStore::MailOutboxStore(ConnectionPool& pool, MailRetryPolicy policy)
+    : pool_(pool), policy_(policy) {}
+
+Result<Delivery> MailOutboxStore::DeliverNext(const SendFn& send) {
+  Delivery delivery;
+  // RunTransaction may run the function again (lost connection before commit, deadlock). The mail
+  // was sent by then: remember the outcome so that a re-claimed row is settled, not re-sent.
+  std::optional<std::pair<int64_t, Status>> sent;
+  Status s = RunTransaction(pool_, [&](pqxx::work& txn) -> Status {
+    delivery = Delivery{};
+    pqxx::result rows = txn.exec_prepared(kClaimDueMail);
+    if (rows.empty()) return Status::Ok();
+    const pqxx::row& row = rows[0];
+    OutboxMail mail;
+    mail.id = row["id"].as<int64_t>();
+    mail.kind = row["kind"].as<std::string>();
+    mail.recipient = row["recipient"].as<std::string>();
+    mail.message_id = row["message_id"].as<std::string>();
+    mail.message = row["message"].as<std::string>();
+    mail.attempts = row["attempts"].as<int>();
+    delivery.kind = mail.kind;
+    delivery.address_tag = AddressTag(mail.recipient);
+    delivery.message_id = mail.message_id;
+    if (row["blocked"].as<bool>()) {
+      delivery.outcome = DeliveryOutcome::kDroppedSuppressed;  // deleted by the claim itself
+      return Status::Ok();
+    }
+    if (!sent || sent->first != mail.id) sent.emplace(mail.id, send(mail));
+    const Status& result = sent->second;
+    if (result.ok()) {
+      txn.exec_prepared(kMarkMailSent, mail.id, Sha256Hex(mail.message));
+      delivery.outcome = DeliveryOutcome::kSent;
+      return Status::Ok();
+    }
+    bool permanent = result.code() == StatusCode::kInvalidArgument;
+    bool dead = permanent && mail.attempts + 1 >= policy_.permanent_attempts;
+    delivery.retry_in = MailRetryDelay(policy_, mail.attempts, RandomUnit());
+    delivery.error = result;
+    delivery.outcome = dead ? DeliveryOutcome::kDead : DeliveryOutcome::kRetryLater;
+    txn.exec_prepared(kMarkMailFailed, mail.id, result.message().substr(0, 500),
+                      static_cast<double>(delivery.retry_in.count()), dead);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return delivery;
+}
+
+Result<MailOutboxStore::Depth> MailOutboxStore::CountOutbox() {
+  Depth depth;
+  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+    pqxx::row row = txn.exec_prepared1(kCountMailOutbox);
+    depth.waiting = row["waiting"].as<int64_t>();
+    depth.dead = row["dead"].as<int64_t>();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return depth;
+}
+
+}  // namespace optin
