@@ -35,11 +35,12 @@ std::string Base64Decode(const std::string& in) {
   static const std::string kChars =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int value = 0, bits = -8;
+  unsigned value = 0;
+  int bits = -8;
   for (char c : in) {
     auto pos = kChars.find(c);
     if (pos == std::string::npos) break;
-    value = (value << 6) + static_cast<int>(pos);
+    value = ((value << 6) | static_cast<unsigned>(pos)) & 0xFFFFu;  // 14 bits are ever needed
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((value >> bits) & 0xFF));

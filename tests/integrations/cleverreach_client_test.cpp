@@ -199,3 +199,11 @@ TEST_CASE("Retry-After values parse as seconds or dates", "[cleverreach]") {
   CHECK(seconds >= 590);
   CHECK(seconds <= 600);
 }
+
+TEST_CASE("server text is scrubbed of secrets and addresses", "[cleverreach]") {
+  using optin::cleverreach::Scrub;
+  CHECK(Scrub("receiver a.b+c@x.de not found (token T0K)", {"T0K", ""}) ==
+        "receiver [address] not found (token [redacted])");
+  CHECK(Scrub("\"x@y.org\" and @ and e", {"e"}) == "\"[address]\" and [address] and [redacted]");
+  CHECK(Scrub(std::string(300, 'x'), {}).size() == 203);
+}
