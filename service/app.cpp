@@ -4,16 +4,20 @@
 #include "service/http/ops_routes.h"
 #include "service/http/public_routes.h"
 #include "service/http/server.h"
+#include "service/http/sync_routes.h"
+#include "service/links.h"
 #include "service/log.h"
 #include "service/mailer.h"
 #include "service/rate_limiter.h"
 #include "service/subscription_service.h"
+#include "service/sync_worker.h"
 #include "storage/list_store.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/subscriber_store.h"
 #include "storage/subscription_store.h"
 #include "storage/suppression_store.h"
+#include "storage/sync_outbox_store.h"
 
 namespace optin {
 
@@ -26,6 +30,7 @@ struct App::Parts {
   std::unique_ptr<SubscriptionService> subscriptions;
   std::unique_ptr<RateLimiter> per_client;
   std::unique_ptr<MailOutboxStore> mail_outbox;
+  std::unique_ptr<SyncOutboxStore> sync_outbox;
   std::unique_ptr<http::HttpServer> server;
   std::vector<std::unique_ptr<Worker>> workers;
 };
@@ -56,6 +61,17 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.workers.push_back(std::make_unique<Mailer>(
       *p.mail_outbox, MakeMailSender(c), c.mail_from,
       std::make_unique<NotificationListener>(c.database_url, "optin_mail")));
+
+  p.sync_outbox = std::make_unique<SyncOutboxStore>(*p.pool);
+  http::RegisterSyncRoutes(*p.server, c, *p.sync_outbox);
+  if (c.cleverreach_enabled()) {
+    p.workers.push_back(std::make_unique<SyncWorker>(
+        c, *p.sync_outbox, *p.suppressions, std::make_unique<cleverreach::CleverReachClient>(c),
+        [&c](int64_t id) { return UnsubscribeUrl(c, id); },
+        std::make_unique<NotificationListener>(c.database_url, "optin_sync")));
+  } else {
+    LogInfo("cleverreach_sync_off", {{"reason", "OPTIN_CLEVERREACH_CLIENT_ID / _SECRET are unset"}});
+  }
   return app;
 }
 

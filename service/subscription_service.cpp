@@ -5,6 +5,7 @@
 #include "service/i18n/mails.h"
 #include "service/i18n/pages.h"
 #include "service/ip_address.h"
+#include "service/links.h"
 #include "service/log.h"
 #include "service/mail/message.h"
 #include "service/i18n/language.h"
@@ -157,11 +158,9 @@ Result<UnsubscribeOutcome> SubscriptionService::PeekUnsubscribe(const std::strin
 }
 
 std::string SubscriptionService::UnsubscribeUrl(int64_t subscription_id) const {
-  return config_.public_url + "/unsubscribe?token=" + MakeUnsubscribeToken(config_.secret, subscription_id);
+  return optin::UnsubscribeUrl(config_, subscription_id);
 }
 
-std::string SubscriptionService::ConfirmUrl(const std::string& token) const {
-  return config_.public_url + "/confirm?token=" + token;
-}
+std::string SubscriptionService::ConfirmUrl(const std::string& token) const { return optin::ConfirmUrl(config_, token); }
 
 }  // namespace optin

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/address.h"
 #include "storage/queries.h"
 
 namespace optin {
@@ -11,6 +12,7 @@ const QueryName kDropProfile("subscriber-drop-profile-if-inactive");
 const QueryName kSuppressionAdd("suppression-add");
 const QueryName kEventSimple("consent-event-simple");
 const QueryName kSyncEnqueueAddress("sync-enqueue-address");
+const QueryName kSubscriberByEmail("subscriber-by-email");
 }  // namespace
 
 SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
@@ -41,6 +43,19 @@ SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
   }
   if (a.subscriber_id != 0) txn.exec_prepared(kDropProfile, a.subscriber_id);
   return result;
+}
+
+SuppressResult SuppressAddressInTxn(pqxx::work& txn, const std::string& email, int64_t list_id,
+                                    const std::string& channel, const std::string& reason) {
+  SuppressArgs args;
+  args.email = email;
+  args.email_hash = AddressHash(email);
+  args.list_id = list_id;
+  args.channel = channel;
+  args.reason = reason;
+  auto r = txn.exec_prepared(kSubscriberByEmail, email);
+  if (!r.empty()) args.subscriber_id = r[0][0].as<int64_t>();
+  return UnsubscribeAndSuppress(txn, args);
 }
 
 }  // namespace optin

@@ -29,4 +29,8 @@ struct SuppressResult {
 // CleverReach's blacklist), records the events and drops profile data when nothing is active.
 SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& args);
 
+// The same for a normalised address that may or may not have a subscriber row.
+SuppressResult SuppressAddressInTxn(pqxx::work& txn, const std::string& email, int64_t list_id,
+                                    const std::string& channel, const std::string& reason);
+
 }  // namespace optin

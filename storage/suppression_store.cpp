@@ -10,6 +10,7 @@
 namespace optin {
 namespace {
 const QueryName kSubscriberByEmail("subscriber-by-email");
+const QueryName kPulledMark("pulled-unsubscribe-mark");
 const QueryName kLift("suppressions-lift");
 const QueryName kEventSimple("consent-event-simple");
 const QueryName kSyncEnqueueAddress("sync-enqueue-address");
@@ -20,45 +21,37 @@ const QueryName kDomainsAll("domain-suppressions-all");
 const QueryName kEntriesOf("suppressions-of-address");
 const QueryName kListsByGroup("lists-by-group");
 
-SuppressResult SuppressInTxn(pqxx::work& txn, const std::string& email, int64_t list_id,
-                             const std::string& channel, const std::string& reason) {
-  SuppressArgs args;
-  args.email = email;
-  args.email_hash = AddressHash(email);
-  args.list_id = list_id;
-  args.channel = channel;
-  args.reason = reason;
-  auto r = txn.exec_prepared(kSubscriberByEmail, email);
-  if (!r.empty()) args.subscriber_id = r[0][0].as<int64_t>();
-  return UnsubscribeAndSuppress(txn, args);
-}
-
 }  // namespace
 
 Result<bool> SuppressionStore::Suppress(const std::string& email, int64_t list_id, const std::string& channel,
                                         const std::string& reason) {
   bool added = false;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
-    added = SuppressInTxn(txn, email, list_id, channel, reason).new_suppression;
+    added = SuppressAddressInTxn(txn, email, list_id, channel, reason).new_suppression;
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return added;
 }
 
-Status SuppressionStore::RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
-                                                      UnsubscribeScope scope) {
-  return RunTransaction(pool_, [&](pqxx::work& txn) {
+Result<bool> SuppressionStore::RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
+                                                            int64_t deactivated, UnsubscribeScope scope) {
+  bool applied = false;
+  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+    applied = !txn.exec_prepared(kPulledMark, group_id, AddressHash(email), deactivated).empty();
+    if (!applied) return Status::Ok();
     auto lists = txn.exec_prepared(kListsByGroup, group_id);
     if (scope == UnsubscribeScope::kGlobal || lists.empty()) {
-      SuppressInTxn(txn, email, 0, "cleverreach", "unsubscribed at CleverReach");
+      SuppressAddressInTxn(txn, email, 0, "cleverreach", "unsubscribed at CleverReach");
       return Status::Ok();
     }
     for (const auto& row : lists) {
-      SuppressInTxn(txn, email, row[0].as<int64_t>(), "cleverreach", "unsubscribed at CleverReach");
+      SuppressAddressInTxn(txn, email, row[0].as<int64_t>(), "cleverreach", "unsubscribed at CleverReach");
     }
     return Status::Ok();
   });
+  if (!s.ok()) return s;
+  return applied;
 }
 
 Result<int> SuppressionStore::Lift(const std::string& email, const std::string& channel) {

@@ -28,10 +28,11 @@ class SuppressionStore {
   Result<bool> Suppress(const std::string& email, int64_t list_id, const std::string& channel,
                         const std::string& reason);
 
-  // An unsubscribe made on CleverReach's side for `group_id`: suppressed per `scope` for every
-  // list synced to that group. Idempotent.
-  Status RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
-                                      UnsubscribeScope scope);
+  // An unsubscribe made on CleverReach's side for `group_id` at `deactivated` (unix s): suppressed
+  // per `scope` for every list synced to that group. Applied exactly once per (group, address,
+  // time), also across processes: true when it was applied now, false when it had been before.
+  Result<bool> RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
+                                            int64_t deactivated, UnsubscribeScope scope);
 
   // Lifts every suppression of the address (objection). Returns how many entries were removed;
   // a lifted global entry is also removed from CleverReach's blacklist.
