@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kFirstDbBackoff{500};
 constexpr std::chrono::milliseconds kMaxDbBackoff{10'000};
+constexpr std::chrono::milliseconds kListenRetry{5'000};  // polling covers the gap meanwhile
 
 }  // namespace
 
@@ -22,9 +23,14 @@ Mailer::Mailer(MailOutboxStore& store, std::unique_ptr<MailSender> sender, std::
 void Mailer::Run(StopSignal& stop) {
   auto backoff = kFirstDbBackoff;
   bool db_ok = true;
+  auto next_listen_attempt = std::chrono::steady_clock::now();
   while (!stop.stopped()) {
     // LISTEN before draining, so that a mail committed while draining still wakes us.
-    if (db_ok && listener_ != nullptr && !listener_->connected()) listener_->Connect();
+    if (db_ok && listener_ != nullptr && !listener_->connected() &&
+        std::chrono::steady_clock::now() >= next_listen_attempt) {
+      if (!listener_->Connect().ok())
+        next_listen_attempt = std::chrono::steady_clock::now() + kListenRetry;
+    }
     if (!Drain(stop)) {
       if (db_ok) LogWarn("mailer_database_unavailable");
       db_ok = false;

@@ -1,8 +1,7 @@
 // MailOutboxStore: drains mail_outbox one mail at a time. The claimed row stays locked (FOR UPDATE
-// SKIP LOCKED) in a transaction held open while the mail is sent, so concurrent optin processes
-// never send the same row and a crash releases it; the outcome commits with the row, so a crash
-// can at most repeat the one mail in flight. Safe for concurrent use (each call leases its own
-// pooled connection).
+// SKIP LOCKED) in a transaction held open during the send, so concurrent processes never send the
+// same row, a crash releases it, and the outcome commits with it (a crash repeats at most the one
+// mail in flight). Safe for concurrent use: each call leases its own pooled connection.
 #pragma once
 
 #include <chrono>

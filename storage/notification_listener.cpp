@@ -1,5 +1,8 @@
 #include "storage/notification_listener.h"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <pqxx/notification>
 #include <pqxx/pqxx>
 
@@ -51,10 +54,18 @@ Status NotificationListener::Connect() {
 Result<bool> NotificationListener::Wait(std::chrono::milliseconds timeout) {
   if (impl_ == nullptr) return Status::Unavailable("not listening");
   try {
-    long us =
-        static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
+    // Polls the socket here rather than via await_notification(), which would silently reconnect
+    // a broken connection (pqxx 6 "reactivation") instead of reporting it.
     impl_->receiver->count = 0;
-    impl_->conn->await_notification(us / 1'000'000, us % 1'000'000);
+    impl_->conn->get_notifs();
+    if (impl_->receiver->count == 0) {
+      int fd = impl_->conn->sock();
+      if (fd < 0) throw pqxx::broken_connection("no socket");
+      pollfd p{fd, POLLIN, 0};
+      int ready = poll(&p, 1, static_cast<int>(timeout.count()));
+      if (ready < 0 && errno != EINTR) throw pqxx::broken_connection("poll failed");
+      if (ready > 0) impl_->conn->get_notifs();
+    }
     if (!impl_->conn->is_open()) throw pqxx::broken_connection("connection closed");
     return impl_->receiver->count > 0;
   } catch (const std::exception& e) {

@@ -191,5 +191,7 @@ TEST_CASE("the mailer survives a database restart", "[e2e][db][mail]") {
       20s));
   CHECK(WaitUntil([&] { return smtp.MessageCount() == 2; }, 30s));
   CHECK(optin.running());
-  CHECK(optin.Terminate() == 0);
+  int code = optin.Terminate();
+  INFO(optin.Log());
+  CHECK(code == 0);
 }
