@@ -102,7 +102,7 @@ TEST_CASE("sync: an unsubscribe made at CleverReach is recorded here once", "[e2
   CHECK(f.db().Scalar("SELECT count(*) FROM suppressions WHERE source = 'cleverreach'") == "1");
 }
 
-TEST_CASE("sync: 3x500 then 429 then delivered; an expired token is refreshed", "[e2e][db][sync]") {
+TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshed", "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);

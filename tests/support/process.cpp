@@ -8,7 +8,6 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "service/crypto.h"
@@ -125,14 +124,18 @@ void OptinProcess::Start() {
 }
 
 int OptinProcess::WaitForPort(std::chrono::milliseconds timeout) {
-  static const std::regex kListening("listening on http://[^\"]*:([0-9]+)");
+  // The line reads: "listening on http://HOST:PORT"; the port follows the last ':' before '"'.
   bool ok = WaitUntil(
       [&] {
-        std::smatch m;
         std::string log = Log();
-        if (std::regex_search(log, m, kListening)) {
-          port_ = std::stoi(m[1]);
-          return true;
+        size_t at = log.find("listening on http://");
+        if (at != std::string::npos) {
+          size_t end = log.find('"', at);
+          size_t colon = log.rfind(':', end);
+          if (end != std::string::npos && colon != std::string::npos && colon > at) {
+            port_ = std::atoi(log.substr(colon + 1, end - colon - 1).c_str());
+            return port_ > 0;
+          }
         }
         return !running();
       },
