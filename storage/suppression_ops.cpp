@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/address.h"
 #include "storage/queries.h"
 
 namespace optin {
@@ -11,6 +12,8 @@ const QueryName kDropProfile("subscriber-drop-profile-if-inactive");
 const QueryName kSuppressionAdd("suppression-add");
 const QueryName kEventSimple("consent-event-simple");
 const QueryName kSyncEnqueueAddress("sync-enqueue-address");
+const QueryName kLift("suppressions-lift");
+const QueryName kSubscriberByEmail("subscriber-by-email");
 }  // namespace
 
 SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
@@ -41,6 +44,26 @@ SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
   }
   if (a.subscriber_id != 0) txn.exec_prepared(kDropProfile, a.subscriber_id);
   return result;
+}
+
+int LiftSuppressionsInTxn(pqxx::work& txn, const std::string& email, const std::string& channel) {
+  std::string hash = AddressHash(email);
+  auto rows = txn.exec_prepared(kLift, hash);
+  int removed = static_cast<int>(rows.size());
+  bool global = false;
+  for (const auto& row : rows) global = global || row[0].as<bool>();
+  if (removed == 0) return 0;
+  auto sub = txn.exec_prepared(kSubscriberByEmail, email);
+  const char* subscriber = nullptr;
+  std::string subscriber_text;
+  if (!sub.empty()) {
+    subscriber_text = sub[0][0].c_str();
+    subscriber = subscriber_text.c_str();
+  }
+  nlohmann::json detail = {{"entries", removed}};
+  txn.exec_prepared(kEventSimple, subscriber, nullptr, hash, "suppression_lifted", channel, detail.dump());
+  if (global) txn.exec_prepared(kSyncEnqueueAddress, "blacklist_remove", email, hash);
+  return removed;
 }
 
 }  // namespace optin

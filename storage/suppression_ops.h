@@ -29,4 +29,9 @@ struct SuppressResult {
 // CleverReach's blacklist), records the events and drops profile data when nothing is active.
 SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& args);
 
+// Lifts every suppression of a normalised address (objection or admin), records the event and
+// queues the removal from CleverReach's blacklist when a global entry went. Returns how many
+// entries were removed.
+int LiftSuppressionsInTxn(pqxx::work& txn, const std::string& email, const std::string& channel);
+
 }  // namespace optin
