@@ -1,19 +1,26 @@
 #include "service/app.h"
 
+#include "service/http/admin_import.h"
 #include "service/http/admin_routes.h"
 #include "service/http/ops_routes.h"
+#include "service/http/privacy_routes.h"
 #include "service/http/public_routes.h"
 #include "service/http/server.h"
 #include "service/http/sync_routes.h"
 #include "service/links.h"
 #include "service/log.h"
 #include "service/mailer.h"
+#include "service/privacy_service.h"
 #include "service/rate_limiter.h"
+#include "service/retention.h"
 #include "service/subscription_service.h"
 #include "service/sync_worker.h"
+#include "storage/import_store.h"
 #include "storage/list_store.h"
 #include "storage/pool.h"
+#include "storage/privacy_store.h"
 #include "storage/queries.h"
+#include "storage/retention_store.h"
 #include "storage/subscriber_store.h"
 #include "storage/subscription_store.h"
 #include "storage/suppression_store.h"
@@ -31,6 +38,10 @@ struct App::Parts {
   std::unique_ptr<RateLimiter> per_client;
   std::unique_ptr<MailOutboxStore> mail_outbox;
   std::unique_ptr<SyncOutboxStore> sync_outbox;
+  std::unique_ptr<PrivacyStore> privacy_store;
+  std::unique_ptr<PrivacyService> privacy;
+  std::unique_ptr<ImportStore> import_store;
+  std::unique_ptr<RetentionStore> retention;
   std::unique_ptr<http::HttpServer> server;
   std::vector<std::unique_ptr<Worker>> workers;
 };
@@ -57,6 +68,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   http::RegisterOpsRoutes(*p.server, *p.pool);
   http::RegisterPublicRoutes(*p.server, http::PublicDeps{c, *p.subscriptions, *p.per_client});
   http::RegisterAdminRoutes(*p.server, http::AdminDeps{c, *p.subscriptions, *p.lists, *p.suppressions, *p.subscribers});
+  p.privacy_store = std::make_unique<PrivacyStore>(
+      *p.pool, PrivacyStoreOptions{c.cleverreach_enabled(), c.unsubscribe_scope});
+  p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
+  http::RegisterPrivacyRoutes(*p.server, http::PrivacyDeps{c, *p.privacy, *p.subscriptions, *p.per_client});
+  p.import_store = std::make_unique<ImportStore>(*p.pool);
+  http::RegisterImportRoutes(*p.server, http::ImportDeps{c, *p.subscriptions, *p.import_store});
   p.mail_outbox = std::make_unique<MailOutboxStore>(*p.pool, MailRetryPolicy{c.mail_retry_base});
   p.workers.push_back(std::make_unique<Mailer>(
       *p.mail_outbox, MakeMailSender(c), c.mail_from,
@@ -72,6 +89,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   } else {
     LogInfo("cleverreach_sync_off", {{"reason", "OPTIN_CLEVERREACH_CLIENT_ID / _SECRET are unset"}});
   }
+  p.retention = std::make_unique<RetentionStore>(*p.pool);
+  p.workers.push_back(std::make_unique<RetentionWorker>(*p.retention, RetentionRulesFrom(c)));
   return app;
 }
 

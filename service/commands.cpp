@@ -16,6 +16,10 @@
 #include "storage/suppression_store.h"
 #include "storage/sync_outbox_store.h"
 
+#include "service/retention.h"
+#include "storage/pool.h"
+#include "storage/queries.h"
+
 namespace optin {
 namespace {
 
@@ -71,9 +75,19 @@ int RunSyncCommand(const Config& config, bool once) {
 }
 
 int RunPurgeCommand(const Config& config) {
-  (void)config;
-  std::fputs("optin: purge is not implemented yet\n", stderr);
-  return 1;
+  auto queries = LoadNamedQueries();
+  if (!queries.ok()) {
+    std::fprintf(stderr, "optin: %s\n", queries.status().message().c_str());
+    return 1;
+  }
+  ConnectionPool pool(config.database_url, 1, config.db_acquire_timeout, std::move(*queries));
+  auto counts = RetentionStore(pool).Purge(RetentionRulesFrom(config));
+  if (!counts.ok()) {
+    std::fprintf(stderr, "optin: purge failed: %s\n", counts.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s\n", PurgeCountsJson(*counts).dump().c_str());
+  return 0;
 }
 
 }  // namespace optin

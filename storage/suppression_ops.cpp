@@ -12,6 +12,7 @@ const QueryName kDropProfile("subscriber-drop-profile-if-inactive");
 const QueryName kSuppressionAdd("suppression-add");
 const QueryName kEventSimple("consent-event-simple");
 const QueryName kSyncEnqueueAddress("sync-enqueue-address");
+const QueryName kLift("suppressions-lift");
 const QueryName kSubscriberByEmail("subscriber-by-email");
 }  // namespace
 
@@ -56,6 +57,26 @@ SuppressResult SuppressAddressInTxn(pqxx::work& txn, const std::string& email, i
   auto r = txn.exec_prepared(kSubscriberByEmail, email);
   if (!r.empty()) args.subscriber_id = r[0][0].as<int64_t>();
   return UnsubscribeAndSuppress(txn, args);
+}
+
+int LiftSuppressionsInTxn(pqxx::work& txn, const std::string& email, const std::string& channel) {
+  std::string hash = AddressHash(email);
+  auto rows = txn.exec_prepared(kLift, hash);
+  int removed = static_cast<int>(rows.size());
+  bool global = false;
+  for (const auto& row : rows) global = global || row[0].as<bool>();
+  if (removed == 0) return 0;
+  auto sub = txn.exec_prepared(kSubscriberByEmail, email);
+  const char* subscriber = nullptr;
+  std::string subscriber_text;
+  if (!sub.empty()) {
+    subscriber_text = sub[0][0].c_str();
+    subscriber = subscriber_text.c_str();
+  }
+  nlohmann::json detail = {{"entries", removed}};
+  txn.exec_prepared(kEventSimple, subscriber, nullptr, hash, "suppression_lifted", channel, detail.dump());
+  if (global) txn.exec_prepared(kSyncEnqueueAddress, "blacklist_remove", email, hash);
+  return removed;
 }
 
 }  // namespace optin

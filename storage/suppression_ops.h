@@ -33,4 +33,9 @@ SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& args)
 SuppressResult SuppressAddressInTxn(pqxx::work& txn, const std::string& email, int64_t list_id,
                                     const std::string& channel, const std::string& reason);
 
+// Lifts every suppression of a normalised address (objection or admin), records the event and
+// queues the removal from CleverReach's blacklist when a global entry went. Returns how many
+// entries were removed.
+int LiftSuppressionsInTxn(pqxx::work& txn, const std::string& email, const std::string& channel);
+
 }  // namespace optin

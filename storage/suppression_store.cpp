@@ -11,9 +11,6 @@ namespace optin {
 namespace {
 const QueryName kSubscriberByEmail("subscriber-by-email");
 const QueryName kPulledMark("pulled-unsubscribe-mark");
-const QueryName kLift("suppressions-lift");
-const QueryName kEventSimple("consent-event-simple");
-const QueryName kSyncEnqueueAddress("sync-enqueue-address");
 const QueryName kCheckHashes("suppressions-check-hashes");
 const QueryName kDomainAdd("domain-suppression-add");
 const QueryName kDomainRemove("domain-suppression-remove");
@@ -57,22 +54,7 @@ Result<bool> SuppressionStore::RecordCleverReachUnsubscribe(const std::string& e
 Result<int> SuppressionStore::Lift(const std::string& email, const std::string& channel) {
   int removed = 0;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
-    std::string hash = AddressHash(email);
-    auto rows = txn.exec_prepared(kLift, hash);
-    removed = static_cast<int>(rows.size());
-    bool global = false;
-    for (const auto& row : rows) global = global || row[0].as<bool>();
-    if (removed == 0) return Status::Ok();
-    auto sub = txn.exec_prepared(kSubscriberByEmail, email);
-    const char* subscriber = nullptr;
-    std::string subscriber_text;
-    if (!sub.empty()) {
-      subscriber_text = sub[0][0].c_str();
-      subscriber = subscriber_text.c_str();
-    }
-    nlohmann::json detail = {{"entries", removed}};
-    txn.exec_prepared(kEventSimple, subscriber, nullptr, hash, "suppression_lifted", channel, detail.dump());
-    if (global) txn.exec_prepared(kSyncEnqueueAddress, "blacklist_remove", email, hash);
+    removed = LiftSuppressionsInTxn(txn, email, channel);
     return Status::Ok();
   });
   if (!s.ok()) return s;

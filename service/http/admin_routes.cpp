@@ -103,16 +103,21 @@ Result<nlohmann::json> AdminJsonBody(const httplib::Request& req) {
   return doc;
 }
 
+Status CheckAdminToken(const Config& config, const httplib::Request& req) {
+  if (config.admin_token.empty()) return Status::NotFound("not_found", "no such resource");
+  std::string auth = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  std::string presented = auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : "";
+  // Compare digests so that the comparison time does not depend on the token's length either.
+  if (presented.empty() || !ConstantTimeEquals(Sha256(presented), Sha256(config.admin_token))) {
+    return Status(StatusCode::kUnauthorized, "unauthorized", "a valid admin bearer token is required");
+  }
+  return Status::Ok();
+}
+
 httplib::Server::Handler AdminOnly(const Config& config, httplib::Server::Handler handler) {
   return [&config, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    if (config.admin_token.empty()) return WriteError(res, Status::NotFound("not_found", "no such resource"));
-    std::string auth = req.get_header_value("Authorization");
-    const std::string prefix = "Bearer ";
-    std::string presented = auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : "";
-    // Compare digests so that the comparison time does not depend on the token's length either.
-    if (presented.empty() || !ConstantTimeEquals(Sha256(presented), Sha256(config.admin_token))) {
-      return WriteError(res, Status(StatusCode::kUnauthorized, "unauthorized", "a valid admin bearer token is required"));
-    }
+    if (Status s = CheckAdminToken(config, req); !s.ok()) return WriteError(res, s);
     handler(req, res);
   };
 }

@@ -25,6 +25,9 @@ struct AdminDeps {
 
 void RegisterAdminRoutes(HttpServer& server, AdminDeps deps);
 
+// The bearer check alone: Ok, or the NotFound/Unauthorized status to answer with.
+Status CheckAdminToken(const Config& config, const httplib::Request& req);
+
 // Wraps an admin handler with the bearer check. Exposed for the routes other units add.
 httplib::Server::Handler AdminOnly(const Config& config, httplib::Server::Handler handler);
 

@@ -66,26 +66,45 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](const httplib::Request& req,
                                                                      httplib::Response& res) {
-    auto start = std::chrono::steady_clock::now();
-    try {
+    RunObserved(method, name, res, [&] {
       if (req.body.size() > kMaxPublicBody && req.path.rfind("/admin/", 0) != 0) {
         WriteError(res, PayloadTooLarge());
       } else {
         handler(req, res);
       }
-    } catch (const std::exception& e) {
-      LogError("handler_exception", {{"route", name}, {"what", std::string(e.what()).substr(0, 200)}});
-      res = httplib::Response();
-      WriteError(res, Status::Internal("internal error"));
-    }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (observer_) observer_(method, name, res.status, seconds);
+    });
   };
   if (method == "GET") server_.Get(pattern, wrapped);
   else if (method == "POST") server_.Post(pattern, wrapped);
   else if (method == "PUT") server_.Put(pattern, wrapped);
   else if (method == "DELETE") server_.Delete(pattern, wrapped);
   else if (method == "PATCH") server_.Patch(pattern, wrapped);
+}
+
+void HttpServer::HandleWithReader(const std::string& method, const std::string& pattern,
+                                  httplib::Server::HandlerWithContentReader handler, const std::string& route) {
+  std::string name = route.empty() ? pattern : route;
+  routes_.push_back(RouteInfo{method, name});
+  auto wrapped = [this, method, name, handler = std::move(handler)](
+                     const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    RunObserved(method, name, res, [&] { handler(req, res, reader); });
+  };
+  if (method == "POST") server_.Post(pattern, wrapped);
+  else if (method == "PUT") server_.Put(pattern, wrapped);
+}
+
+void HttpServer::RunObserved(const std::string& method, const std::string& route, httplib::Response& res,
+                             const std::function<void()>& handler) {
+  auto start = std::chrono::steady_clock::now();
+  try {
+    handler();
+  } catch (const std::exception& e) {
+    LogError("handler_exception", {{"route", route}, {"what", std::string(e.what()).substr(0, 200)}});
+    res = httplib::Response();
+    WriteError(res, Status::Internal("internal error"));
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (observer_) observer_(method, route, res.status, seconds);
 }
 
 Result<int> HttpServer::Bind() {

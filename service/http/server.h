@@ -40,6 +40,10 @@ class HttpServer {
   // for metrics and logs (defaults to the pattern).
   void Handle(const std::string& method, const std::string& pattern, httplib::Server::Handler handler,
               const std::string& route = "");
+  // The same for a handler that streams the body itself (ContentReader) instead of having it
+  // buffered: for large admin uploads. Only POST and PUT.
+  void HandleWithReader(const std::string& method, const std::string& pattern,
+                        httplib::Server::HandlerWithContentReader handler, const std::string& route = "");
   void SetObserver(RequestObserver observer) { observer_ = std::move(observer); }
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
@@ -52,6 +56,10 @@ class HttpServer {
   bool running() { return server_.is_running(); }
 
  private:
+  // Runs `handler` timed, observed and shielded from exceptions.
+  void RunObserved(const std::string& method, const std::string& route, httplib::Response& res,
+                   const std::function<void()>& handler);
+
   const Config& config_;
   httplib::Server server_;
   std::vector<RouteInfo> routes_;

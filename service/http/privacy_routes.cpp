@@ -1,0 +1,124 @@
+#include "service/http/privacy_routes.h"
+
+#include "service/http/admin_routes.h"
+#include "service/http/page_response.h"
+#include "service/http/request_fields.h"
+#include "service/http/respond.h"
+#include "service/http/subscriber_json.h"
+#include "service/i18n/pages.h"
+
+namespace optin::http {
+namespace {
+
+Language PageLanguage(const httplib::Request& req) {
+  return ParseLanguage(req.has_param("lang") ? req.get_param_value("lang") : "");
+}
+
+std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
+  std::string token = fields.Get("token");
+  if (token.empty() && req.has_param("token")) token = req.get_param_value("token");
+  return token;
+}
+
+nlohmann::json ExportJson(const PrivacyTicket& t, const SubscriptionService& subscriptions) {
+  nlohmann::json doc = SubscriberJson(t.record, subscriptions);
+  nlohmann::json requests = nlohmann::json::array();
+  for (const auto& r : t.requests) {
+    nlohmann::json item = {
+        {"type", r.type},
+        {"language", r.language},
+        {"requested_at", r.requested_at},
+        {"link_expires_at", r.expires_at},
+        {"completed_at",
+         r.completed_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.completed_at)}};
+    auto outcome = nlohmann::json::parse(r.outcome_json, nullptr, false);
+    if (!r.outcome_json.empty() && !outcome.is_discarded()) item["outcome"] = outcome;
+    requests.push_back(item);
+  }
+  doc["privacy_requests"] = requests;
+  return doc;
+}
+
+void Request(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
+  int retry_after = 0;
+  if (!d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after)) {
+    return RespondError(
+        req, res,
+        Status(StatusCode::kRateLimited, "rate_limited", "too many requests; try again later")
+            .WithRetryAfter(retry_after));
+  }
+  auto fields = ParseRequestFields(req);
+  if (!fields.ok()) return RespondError(req, res, fields.status());
+  PrivacyRequestInput in{fields->Get("email"), fields->Get("type"), fields->Get("language")};
+  auto result = d.privacy.Request(in);
+  if (!result.ok()) return RespondError(req, res, result.status());
+  if (WantsHtml(req) && !fields->json) {
+    res.status = 303;
+    return res.set_header("Location", "/privacy/requested?lang=" +
+                                          std::string(LanguageCode(ParseLanguage(in.language))));
+  }
+  WriteJson(res, 202, {{"status", "pending"}});
+}
+
+void ConfirmPage(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
+  std::string token = req.get_param_value("token");
+  auto ticket = d.privacy.Peek(token);
+  if (!ticket.ok()) return RespondPageError(res, ticket.status(), PageLanguage(req));
+  WriteHtml(res, 200,
+            PrivacyConfirmFormPage(ParseLanguage(ticket->language), PrivacyTypeName(ticket->type),
+                                   token));
+}
+
+void Confirm(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto fields = ParseRequestFields(req);
+  if (!fields.ok()) return RespondError(req, res, fields.status());
+  auto ticket = d.privacy.Confirm(TokenOf(req, *fields));
+  if (!ticket.ok()) return RespondError(req, res, ticket.status());
+  if (ticket->type == PrivacyRequestType::kAccess) {
+    // One download for people and programs alike: indented JSON, saved as a file.
+    res.status = 200;
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Disposition", "attachment; filename=\"personal-data.json\"");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    return res.set_content(ExportJson(*ticket, d.subscriptions).dump(2) + "\n",
+                           "application/json; charset=utf-8");
+  }
+  if (WantsHtml(req) && !fields->json) {
+    return WriteHtml(
+        res, 200, PrivacyDonePage(ParseLanguage(ticket->language), PrivacyTypeName(ticket->type)));
+  }
+  WriteJson(res, 200, {{"status", "completed"}, {"type", PrivacyTypeName(ticket->type)}});
+}
+
+void AdminErase(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto counts = d.privacy.EraseByAdmin(req.get_param_value("email"));
+  if (!counts.ok()) return WriteError(res, counts.status());
+  WriteJson(res, 200,
+            {{"status", "erased"},
+             {"subscriber_deleted", counts->subscriber_deleted},
+             {"subscriptions", counts->subscriptions},
+             {"consent_events", counts->consent_events},
+             {"queued_mails", counts->queued_mails},
+             {"cleverreach_delete_queued", counts->cleverreach_notified}});
+}
+
+}  // namespace
+
+void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
+  auto bind = [deps](void (*fn)(const PrivacyDeps&, const httplib::Request&, httplib::Response&)) {
+    return [deps, fn](const httplib::Request& req, httplib::Response& res) { fn(deps, req, res); };
+  };
+  server.Handle("GET", "/privacy", [](const httplib::Request& req, httplib::Response& res) {
+    WriteHtml(res, 200, PrivacyRequestFormPage(PageLanguage(req)));
+  });
+  server.Handle("GET", "/privacy/requested",
+                [](const httplib::Request& req, httplib::Response& res) {
+                  WriteHtml(res, 200, PrivacyRequestedPage(PageLanguage(req)));
+                });
+  server.Handle("POST", "/privacy/request", bind(Request));
+  server.Handle("GET", "/privacy/confirm", bind(ConfirmPage));
+  server.Handle("POST", "/privacy/confirm", bind(Confirm));
+  server.Handle("DELETE", "/admin/subscribers", AdminOnly(deps.config, bind(AdminErase)));
+}
+
+}  // namespace optin::http

@@ -1,0 +1,23 @@
+// Privacy routes (CONTRACT §3 privacy): the request form and its POST, the verification link's
+// page and POST (access export download, erasure, objection, unsubscribe), and the admin's
+// DELETE /admin/subscribers (erasure without verification).
+#pragma once
+
+#include "service/config.h"
+#include "service/http/server.h"
+#include "service/privacy_service.h"
+#include "service/rate_limiter.h"
+#include "service/subscription_service.h"
+
+namespace optin::http {
+
+struct PrivacyDeps {
+  const Config& config;
+  PrivacyService& privacy;
+  SubscriptionService& subscriptions;  // unsubscribe links in the access export
+  RateLimiter& per_client;             // shared with /subscribe
+};
+
+void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps);
+
+}  // namespace optin::http

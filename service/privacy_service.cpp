@@ -1,0 +1,95 @@
+#include "service/privacy_service.h"
+
+#include "service/address.h"
+#include "service/i18n/mails.h"
+#include "service/log.h"
+#include "service/mail/message.h"
+#include "service/tokens.h"
+
+namespace optin {
+namespace {
+
+Status InvalidToken() {
+  return Status::NotFound("invalid_token", "this privacy link is not valid");
+}
+Status UsedToken() {
+  return Status::Gone(
+      "expired", "this privacy link was already used or has expired; please make a new request");
+}
+
+Result<PrivacyTicket> ToResult(Result<PrivacyTicket> ticket) {
+  if (!ticket.ok()) return ticket;
+  if (ticket->state == PrivacyTicket::State::kNotFound) return InvalidToken();
+  if (ticket->state == PrivacyTicket::State::kGone) return UsedToken();
+  return ticket;
+}
+
+}  // namespace
+
+Result<PrivacyRequestResult> PrivacyService::Request(const PrivacyRequestInput& in) {
+  auto email = NormalizeAddress(in.email);
+  if (!email.ok()) return email.status();
+  auto type = ParsePrivacyType(in.type);
+  if (!type)
+    return Status::InvalidArgument("invalid_request",
+                                   "type must be access, erasure, objection or unsubscribe");
+  auto result = store_.Request(*email, *type, in.language, [&](const std::string& language) {
+    return RenderVerificationMail(*email, *type, language);
+  });
+  if (result.ok()) {
+    static const char* kNames[] = {"mail_queued", "unknown_address", "throttled"};
+    LogInfo("privacy_request", {{"address", AddressTag(*email)},
+                                {"type", PrivacyTypeName(*type)},
+                                {"outcome", kNames[static_cast<int>(*result)]}});
+  }
+  return result;
+}
+
+Result<PendingMail> PrivacyService::RenderVerificationMail(const std::string& email,
+                                                           PrivacyRequestType type,
+                                                           const std::string& language) const {
+  RandomToken token = NewRandomToken();
+  MailText text =
+      PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
+                              config_.public_url + "/privacy/confirm?token=" + token.token);
+  OutgoingMail out;
+  out.from = config_.mail_from;
+  out.to = email;
+  out.subject = text.subject;
+  out.text_body = text.text;
+  out.html_body = text.html;
+  out.language = language;
+  auto rendered = RenderMail(out, std::chrono::system_clock::now());
+  if (!rendered.ok()) return rendered.status();
+  PendingMail mail;
+  mail.token_hash = token.hash;
+  mail.ttl_seconds = std::chrono::duration_cast<std::chrono::seconds>(kLinkTtl).count();
+  mail.message_id = rendered->message_id;
+  mail.message = std::move(rendered->data);
+  return mail;
+}
+
+Result<PrivacyTicket> PrivacyService::Peek(const std::string& token) {
+  std::string hash = RandomTokenHash(token);
+  if (hash.empty()) return InvalidToken();
+  return ToResult(store_.Peek(hash));
+}
+
+Result<PrivacyTicket> PrivacyService::Confirm(const std::string& token) {
+  std::string hash = RandomTokenHash(token);
+  if (hash.empty()) return InvalidToken();
+  auto ticket = ToResult(store_.CarryOut(hash));
+  if (ticket.ok()) LogInfo("privacy_request_completed", {{"type", PrivacyTypeName(ticket->type)}});
+  return ticket;
+}
+
+Result<ErasureCounts> PrivacyService::EraseByAdmin(const std::string& email) {
+  auto normalized = NormalizeAddress(email);
+  if (!normalized.ok()) return normalized.status();
+  auto counts = store_.Erase(*normalized);
+  if (counts.ok())
+    LogInfo("erased", {{"channel", "admin"}, {"subscriptions", counts->subscriptions}});
+  return counts;
+}
+
+}  // namespace optin
