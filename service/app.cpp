@@ -3,9 +3,12 @@
 #include "service/http/admin_routes.h"
 #include "service/http/ops_routes.h"
 #include "service/http/public_routes.h"
+#include "service/http/request_observer.h"
 #include "service/http/server.h"
 #include "service/log.h"
 #include "service/mailer.h"
+#include "service/metrics.h"
+#include "service/ops_metrics.h"
 #include "service/rate_limiter.h"
 #include "service/subscription_service.h"
 #include "storage/list_store.h"
@@ -18,6 +21,7 @@
 namespace optin {
 
 struct App::Parts {
+  MetricsRegistry metrics;  // first: the others hold references into it
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<ListStore> lists;
   std::unique_ptr<SubscriptionStore> subscription_store;
@@ -45,17 +49,20 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.subscription_store = std::make_unique<SubscriptionStore>(*p.pool);
   p.suppressions = std::make_unique<SuppressionStore>(*p.pool);
   p.subscribers = std::make_unique<SubscriberStore>(*p.pool);
-  p.subscriptions = std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store);
+  p.subscriptions = std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store, &p.metrics);
   p.per_client = std::make_unique<RateLimiter>(c.rate_limit);
 
   p.server = std::make_unique<http::HttpServer>(c);
+  p.server->SetObserver(http::MakeRequestObserver(p.metrics, c.ip_mode));
   http::RegisterOpsRoutes(*p.server, *p.pool);
+  http::RegisterMetricsRoute(*p.server, p.metrics);
   http::RegisterPublicRoutes(*p.server, http::PublicDeps{c, *p.subscriptions, *p.per_client});
   http::RegisterAdminRoutes(*p.server, http::AdminDeps{c, *p.subscriptions, *p.lists, *p.suppressions, *p.subscribers});
   p.mail_outbox = std::make_unique<MailOutboxStore>(*p.pool, MailRetryPolicy{c.mail_retry_base});
-  p.workers.push_back(std::make_unique<Mailer>(
-      *p.mail_outbox, MakeMailSender(c), c.mail_from,
-      std::make_unique<NotificationListener>(c.database_url, "optin_mail")));
+  auto mailer = std::make_unique<Mailer>(*p.mail_outbox, MakeMailSender(c), c.mail_from,
+                                         std::make_unique<NotificationListener>(c.database_url, "optin_mail"));
+  AddOperationsCollectors(p.metrics, *p.pool, &mailer->counters());
+  p.workers.push_back(std::move(mailer));
   return app;
 }
 
@@ -84,6 +91,12 @@ int App::Serve() {
   for (auto& t : threads) t.join();
   LogInfo("stopped");
   return 0;
+}
+
+std::vector<std::pair<std::string, std::string>> App::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : parts_->server->routes()) out.emplace_back(r.method, r.pattern);
+  return out;
 }
 
 void App::Stop() {
