@@ -87,7 +87,7 @@ TEST_CASE("the signup answer is the same for every state of the address", "[e2e]
   };
   std::string fresh = body_for("state@example.com");
   std::string pending = body_for("state@example.com");
-  std::string token = f.ConfirmTokenFromMail(0);
+  std::string token = f.ConfirmTokenFor("state@example.com");
   REQUIRE(f.PostJson("/confirm", {{"token", token}})->status == 200);
   std::string confirmed = body_for("state@example.com");
   REQUIRE(f.Admin("POST", "/admin/suppressions", {{"email", "state@example.com"}})->status == 201);
@@ -175,7 +175,7 @@ TEST_CASE("tampered, foreign and expired tokens", "[e2e][db]") {
   std::string unsubscribe = f.SubscribeAndConfirm("tok@example.com");
   std::string unsub_token = QueryValue(unsubscribe, "token");
   f.Subscribe("pending@example.com");
-  std::string confirm_token = f.ConfirmTokenFromMail(1);
+  std::string confirm_token = f.ConfirmTokenFor("pending@example.com");
 
   std::string tampered = unsub_token;
   tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
@@ -233,7 +233,7 @@ TEST_CASE("per-client rate limit answers 429 with Retry-After", "[e2e][db]") {
   CHECK(Count(f, "subscribers") == "3");
 }
 
-TEST_CASE("suppressions: admin adds, checks, lifts; domains block signups", "[e2e][db]") {
+TEST_CASE("suppressions: admin adds, checks, lifts, and domains block signups", "[e2e][db]") {
   OptinFixture f;
   f.SubscribeAndConfirm("keep@example.com");
   CHECK(f.Admin("POST", "/admin/suppressions", {{"email", "Block@Example.com"}, {"reason", "complaint"}})->status == 201);

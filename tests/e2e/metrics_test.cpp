@@ -58,7 +58,7 @@ TEST_CASE(
 
   const std::string email = "metrics.person@example.org";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
-  std::string confirm_token = f.ConfirmTokenFromMail(0);
+  std::string confirm_token = f.ConfirmTokenFor(email);
   REQUIRE(f.client().Post(unsubscribe.c_str(), "", "application/x-www-form-urlencoded")->status ==
           200);
   REQUIRE(f.client().Get("/confirm?token=not-a-token")->status == 404);

@@ -61,17 +61,25 @@ std::vector<std::string> OptinFixture::WaitForMails(size_t count) {
   return ReadEmlFiles(mail_dir_);
 }
 
-std::string OptinFixture::ConfirmTokenFromMail(size_t mail_index) {
-  auto mails = WaitForMails(mail_index + 1);
-  std::string link = FindLink(mails[mail_index], "/confirm?token=");
-  REQUIRE_FALSE(link.empty());
-  return QueryValue(link, "token");
+std::string OptinFixture::ConfirmTokenFor(const std::string& email) {
+  std::string token;
+  bool ok = WaitUntil(
+      [&] {
+        for (const auto& mail : ReadEmlFiles(mail_dir_)) {
+          if (mail.find("\r\nTo: " + email + "\r\n") == std::string::npos) continue;
+          token = QueryValue(FindLink(mail, "/confirm?token="), "token");
+        }
+        return !token.empty();
+      },
+      std::chrono::seconds(15));
+  INFO("optin log:\n" << process_->Log());
+  REQUIRE(ok);
+  return token;
 }
 
 std::string OptinFixture::SubscribeAndConfirm(const std::string& email) {
-  size_t before = ReadEmlFiles(mail_dir_).size();
   Subscribe(email);
-  std::string token = ConfirmTokenFromMail(before);
+  std::string token = ConfirmTokenFor(email);
   auto r = PostJson("/confirm", {{"token", token}});
   REQUIRE(r->status == 200);
   auto who = Admin("GET", "/admin/subscribers?email=" + email);

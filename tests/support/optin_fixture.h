@@ -33,8 +33,8 @@ class OptinFixture {
   void Subscribe(const std::string& email, const nlohmann::json& extra = nlohmann::json::object());
   // Waits until `count` .eml files exist; returns them.
   std::vector<std::string> WaitForMails(size_t count);
-  // The confirmation token from the newest mail to `email`'s... the newest mail overall.
-  std::string ConfirmTokenFromMail(size_t mail_index);
+  // Waits for a mail to `email` and returns the confirmation token in the newest one.
+  std::string ConfirmTokenFor(const std::string& email);
   // Signs up, waits for the mail, confirms; returns the subscription's unsubscribe URL path+query.
   std::string SubscribeAndConfirm(const std::string& email);
   // Restarts optin (same database, same mail dir).

@@ -1,0 +1,110 @@
+// FakeCleverReach: the in-memory receiver store and the test API that reads and changes it.
+#include <httplib.h>
+
+#include "tests/fakes/fake_cleverreach.h"
+#include "tests/fakes/fake_http_util.h"
+
+namespace optin::test {
+
+FakeReceiver* FakeCleverReach::Find(int64_t group_id, const std::string& id_or_email) {
+  auto group = receivers_.find(group_id);
+  if (group == receivers_.end()) return nullptr;
+  bool by_id = fake::IsDigits(id_or_email);
+  std::string email = fake::Lower(id_or_email);
+  for (auto& r : group->second) {
+    if (by_id ? std::to_string(r.id) == id_or_email : fake::Lower(r.email) == email) return &r;
+  }
+  return nullptr;
+}
+
+void FakeCleverReach::Store(int64_t group_id, const nlohmann::json& row) {
+  std::string email = row.value("email", "");
+  FakeReceiver* r = Find(group_id, email);
+  if (r == nullptr) {
+    FakeReceiver fresh;
+    fresh.id = next_receiver_id_++;
+    fresh.group_id = group_id;
+    fresh.email = email;
+    fresh.registered = fake::UnixNow();
+    receivers_[group_id].push_back(fresh);
+    r = &receivers_[group_id].back();
+  }
+  auto number = [&row](const char* key, int64_t& field) {
+    if (row.contains(key) && row[key].is_number()) field = row[key].get<int64_t>();
+  };
+  number("registered", r->registered);
+  if (r->registered == 0) r->registered = fake::UnixNow();
+  number("activated", r->activated);
+  number("deactivated", r->deactivated);
+  if (row.contains("source") && row["source"].is_string()) r->source = row["source"];
+  if (row.contains("attributes") && row["attributes"].is_object()) {
+    r->attributes.update(row["attributes"]);
+  }
+  if (row.contains("global_attributes") && row["global_attributes"].is_object()) {
+    r->global_attributes.update(row["global_attributes"]);
+  }
+  r->active = r->activated > 0 && r->deactivated == 0;
+}
+
+void FakeCleverReach::PutReceiver(FakeReceiver receiver) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (receiver.id == 0) receiver.id = next_receiver_id_++;
+  receivers_[receiver.group_id].push_back(std::move(receiver));
+}
+
+bool FakeCleverReach::UnsubscribeOnCleverReach(int64_t group_id, const std::string& email,
+                                               int64_t at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeReceiver* r = Find(group_id, email);
+  if (r == nullptr) return false;
+  r->deactivated = at;
+  r->active = false;
+  return true;
+}
+
+std::optional<FakeReceiver> FakeCleverReach::Receiver(int64_t group_id,
+                                                      const std::string& email) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeReceiver* r = const_cast<FakeCleverReach*>(this)->Find(group_id, email);
+  if (r == nullptr) return std::nullopt;
+  return *r;
+}
+
+std::vector<FakeReceiver> FakeCleverReach::Receivers(int64_t group_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = receivers_.find(group_id);
+  return it == receivers_.end() ? std::vector<FakeReceiver>{} : it->second;
+}
+
+std::vector<FakeBlacklistEntry> FakeCleverReach::Blacklist() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return blacklist_;
+}
+
+int FakeCleverReach::Calls(const std::string& route) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = calls_.find(route);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+int FakeCleverReach::UpsertedRows() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return upserted_rows_;
+}
+
+int FakeCleverReach::TokensIssued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tokens_issued_;
+}
+
+int FakeCleverReach::Connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(client_ports_.size());
+}
+
+std::string FakeCleverReach::LastAuthorization() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_authorization_;
+}
+
+}  // namespace optin::test
