@@ -18,7 +18,11 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-scripts/install-deps.sh
+scripts/install-deps.sh --with-browser
+if [ ! -d tests/browser/node_modules/playwright-core ] && command -v npm >/dev/null; then
+  (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) \
+    || echo "test.sh: npm ci in tests/browser failed; the browser test will be skipped" >&2
+fi
 build=$(scripts/build.sh RelWithDebInfo $sanitize | tail -1)
 
 tmp=$(mktemp -d /tmp/optin-test.XXXXXX)

@@ -5,11 +5,14 @@
 #include "service/http/ops_routes.h"
 #include "service/http/privacy_routes.h"
 #include "service/http/public_routes.h"
+#include "service/http/request_observer.h"
 #include "service/http/server.h"
 #include "service/http/sync_routes.h"
 #include "service/links.h"
 #include "service/log.h"
 #include "service/mailer.h"
+#include "service/metrics.h"
+#include "service/ops_metrics.h"
 #include "service/privacy_service.h"
 #include "service/rate_limiter.h"
 #include "service/retention.h"
@@ -29,6 +32,7 @@
 namespace optin {
 
 struct App::Parts {
+  MetricsRegistry metrics;  // first: the others hold references into it
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<ListStore> lists;
   std::unique_ptr<SubscriptionStore> subscription_store;
@@ -61,11 +65,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.subscription_store = std::make_unique<SubscriptionStore>(*p.pool);
   p.suppressions = std::make_unique<SuppressionStore>(*p.pool);
   p.subscribers = std::make_unique<SubscriberStore>(*p.pool);
-  p.subscriptions = std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store);
+  p.subscriptions = std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store, &p.metrics);
   p.per_client = std::make_unique<RateLimiter>(c.rate_limit);
 
   p.server = std::make_unique<http::HttpServer>(c);
+  p.server->SetObserver(http::MakeRequestObserver(p.metrics, c.ip_mode));
   http::RegisterOpsRoutes(*p.server, *p.pool);
+  http::RegisterMetricsRoute(*p.server, p.metrics);
   http::RegisterPublicRoutes(*p.server, http::PublicDeps{c, *p.subscriptions, *p.per_client});
   http::RegisterAdminRoutes(*p.server, http::AdminDeps{c, *p.subscriptions, *p.lists, *p.suppressions, *p.subscribers});
   p.privacy_store = std::make_unique<PrivacyStore>(
@@ -75,17 +81,28 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.import_store = std::make_unique<ImportStore>(*p.pool);
   http::RegisterImportRoutes(*p.server, http::ImportDeps{c, *p.subscriptions, *p.import_store});
   p.mail_outbox = std::make_unique<MailOutboxStore>(*p.pool, MailRetryPolicy{c.mail_retry_base});
-  p.workers.push_back(std::make_unique<Mailer>(
-      *p.mail_outbox, MakeMailSender(c), c.mail_from,
-      std::make_unique<NotificationListener>(c.database_url, "optin_mail")));
+  auto mailer = std::make_unique<Mailer>(*p.mail_outbox, MakeMailSender(c), c.mail_from,
+                                         std::make_unique<NotificationListener>(c.database_url, "optin_mail"));
+  AddOperationsCollectors(p.metrics, *p.pool, &mailer->counters());
+  p.workers.push_back(std::move(mailer));
 
   p.sync_outbox = std::make_unique<SyncOutboxStore>(*p.pool);
   http::RegisterSyncRoutes(*p.server, c, *p.sync_outbox);
   if (c.cleverreach_enabled()) {
-    p.workers.push_back(std::make_unique<SyncWorker>(
+    auto sync = std::make_unique<SyncWorker>(
         c, *p.sync_outbox, *p.suppressions, std::make_unique<cleverreach::CleverReachClient>(c),
         [&c](int64_t id) { return UnsubscribeUrl(c, id); },
-        std::make_unique<NotificationListener>(c.database_url, "optin_sync")));
+        std::make_unique<NotificationListener>(c.database_url, "optin_sync"));
+    const SyncCounters* counters = &sync->counters();
+    p.metrics.AddCollector([counters](MetricsWriter& out) {
+      out.Counter("optin_sync_calls_total", "CleverReach API calls made.", counters->calls.load());
+      out.Counter("optin_sync_errors_total", "CleverReach API calls that failed.", counters->errors.load());
+      out.Counter("optin_sync_delivered_total", "Outbox rows CleverReach has learnt.", counters->delivered.load());
+      out.Counter("optin_sync_dead_letters_total", "Outbox rows given up on (dead letters).", counters->dead.load());
+      out.Counter("optin_sync_pulled_unsubscribes_total", "Unsubscribes made at CleverReach applied here.",
+                  counters->pulled.load());
+    });
+    p.workers.push_back(std::move(sync));
   } else {
     LogInfo("cleverreach_sync_off", {{"reason", "OPTIN_CLEVERREACH_CLIENT_ID / _SECRET are unset"}});
   }
@@ -119,6 +136,12 @@ int App::Serve() {
   for (auto& t : threads) t.join();
   LogInfo("stopped");
   return 0;
+}
+
+std::vector<std::pair<std::string, std::string>> App::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : parts_->server->routes()) out.emplace_back(r.method, r.pattern);
+  return out;
 }
 
 void App::Stop() {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "service/config.h"
@@ -32,6 +34,10 @@ class App {
   // Returns 0 after a clean shutdown.
   int Serve();
   void Stop();
+
+  // Every registered route as (method, route template), e.g. ("GET", "/form/{list}"), in
+  // registration order (docs/openapi.yaml is checked against it).
+  std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
   struct Parts;

@@ -7,6 +7,7 @@
 #include "service/ip_address.h"
 #include "service/links.h"
 #include "service/log.h"
+#include "service/metrics.h"
 #include "service/mail/message.h"
 #include "service/i18n/language.h"
 #include "service/text.h"
@@ -24,8 +25,14 @@ constexpr size_t kMaxUserAgentBytes = 512;
 
 }  // namespace
 
-SubscriptionService::SubscriptionService(const Config& config, ListStore& lists, SubscriptionStore& subscriptions)
-    : config_(config), lists_(lists), subscriptions_(subscriptions), per_address_(config.rate_limit) {}
+SubscriptionService::SubscriptionService(const Config& config, ListStore& lists, SubscriptionStore& subscriptions,
+                                         MetricsRegistry* metrics)
+    : config_(config), lists_(lists), subscriptions_(subscriptions), per_address_(config.rate_limit) {
+  if (metrics == nullptr) return;
+  signups_ = &metrics->Counter("optin_signups_total", "Accepted signups by list and outcome.");
+  confirmations_ = &metrics->Counter("optin_confirmations_total", "Subscriptions confirmed, by list.");
+  unsubscribes_ = &metrics->Counter("optin_unsubscribes_total", "Subscriptions ended, by list and channel.");
+}
 
 SubscriptionService::~SubscriptionService() = default;
 
@@ -87,6 +94,7 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
     static const char* kNames[] = {"mail_queued", "throttled", "already_confirmed", "suppressed"};
     LogInfo("signup", {{"address", AddressTag(cmd.email)}, {"list", list->slug},
                        {"outcome", kNames[static_cast<int>(*result)]}});
+    if (signups_) signups_->Inc({{"list", list->slug}, {"outcome", kNames[static_cast<int>(*result)]}});
   }
   return result;
 }
@@ -125,7 +133,10 @@ Result<ConfirmOutcome> SubscriptionService::Confirm(const std::string& token, co
   if (outcome->result == ConfirmResult::kNotFound) {
     return Status::NotFound("invalid_token", "this confirmation link is not valid");
   }
-  if (outcome->result == ConfirmResult::kConfirmed) LogInfo("confirmed", {{"list", outcome->list.slug}});
+  if (outcome->result == ConfirmResult::kConfirmed) {
+    LogInfo("confirmed", {{"list", outcome->list.slug}});
+    if (confirmations_) confirmations_->Inc({{"list", outcome->list.slug}});
+  }
   return outcome;
 }
 
@@ -135,7 +146,10 @@ Result<UnsubscribeOutcome> SubscriptionService::Unsubscribe(const std::string& t
   auto outcome = subscriptions_.Unsubscribe(*id, channel, config_.unsubscribe_scope);
   if (!outcome.ok()) return outcome;
   if (!outcome->found) return Status::NotFound("invalid_token", "this unsubscribe link is not valid");
-  if (!outcome->already) LogInfo("unsubscribed", {{"list", outcome->list.slug}, {"channel", ChannelName(channel)}});
+  if (!outcome->already) {
+    LogInfo("unsubscribed", {{"list", outcome->list.slug}, {"channel", ChannelName(channel)}});
+    if (unsubscribes_) unsubscribes_->Inc({{"list", outcome->list.slug}, {"channel", ChannelName(channel)}});
+  }
   return outcome;
 }
 

@@ -17,7 +17,9 @@
 
 namespace optin {
 
+class CounterFamily;
 class ListStore;
+class MetricsRegistry;
 class SubscriptionStore;
 
 // A signup as posted, before validation.
@@ -33,7 +35,9 @@ struct SignupInput {
 
 class SubscriptionService {
  public:
-  SubscriptionService(const Config& config, ListStore& lists, SubscriptionStore& subscriptions);
+  // `metrics` (optional) gets the signup, confirmation and unsubscribe counters.
+  SubscriptionService(const Config& config, ListStore& lists, SubscriptionStore& subscriptions,
+                      MetricsRegistry* metrics = nullptr);
   ~SubscriptionService();
 
   // Validates and records a signup. Ok means "202 pending" whatever the address's state.
@@ -66,6 +70,9 @@ class SubscriptionService {
   ListStore& lists_;
   SubscriptionStore& subscriptions_;
   RateLimiter per_address_;
+  CounterFamily* signups_ = nullptr;  // the three are null without a registry
+  CounterFamily* confirmations_ = nullptr;
+  CounterFamily* unsubscribes_ = nullptr;
 
   struct CachedList {
     ListInfo list;

@@ -16,4 +16,12 @@ void RegisterOpsRoutes(HttpServer& server, ConnectionPool& pool) {
   });
 }
 
+void RegisterMetricsRoute(HttpServer& server, const MetricsRegistry& metrics) {
+  server.Handle("GET", "/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+}
+
 }  // namespace optin::http

@@ -1,11 +1,14 @@
-// Operations routes: /healthz (process alive) and /readyz (database reachable).
+// Operations routes: /healthz (process alive), /readyz (database reachable) and /metrics (the
+// Prometheus exposition of a MetricsRegistry). Stateless beyond the references they hold.
 #pragma once
 
 #include "service/http/server.h"
+#include "service/metrics.h"
 #include "storage/pool.h"
 
 namespace optin::http {
 
 void RegisterOpsRoutes(HttpServer& server, ConnectionPool& pool);
+void RegisterMetricsRoute(HttpServer& server, const MetricsRegistry& metrics);
 
 }  // namespace optin::http

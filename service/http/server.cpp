@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <thread>
+#include <utility>
 
 #include "service/http/respond.h"
 #include "service/log.h"
@@ -12,6 +13,20 @@ namespace {
 
 Status PayloadTooLarge() {
   return Status(StatusCode::kPayloadTooLarge, "payload_too_large", "the request body is larger than 64 KiB");
+}
+
+// httplib handles one request at a time per thread: routing, the handler and the logger run on
+// it in that order. These let the logger report requests that no Handle() wrapper observed.
+thread_local bool t_observed = false;
+thread_local std::chrono::steady_clock::time_point t_started;
+
+// The method as a metrics label: one of the known ones, so garbage cannot grow the label set.
+std::string MethodLabel(const std::string& method) {
+  static const char* kKnown[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  for (const char* m : kKnown) {
+    if (method == m) return method;
+  }
+  return "OTHER";
 }
 
 }  // namespace
@@ -29,6 +44,8 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   // Public bodies above 1 MiB are refused before they are read; smaller ones are read (so the
   // client sees a clean answer rather than a reset) and refused above 64 KiB in Handle().
   server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    t_started = std::chrono::steady_clock::now();
+    t_observed = false;
     if (req.path.rfind("/admin/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
     auto len = req.get_header_value("Content-Length");
     bool too_large = false;
@@ -55,6 +72,16 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
         WriteJson(res, res.status, {{"error", "bad_request"}, {"message", "the request could not be processed"}});
     }
   });
+  server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    bool observed = std::exchange(t_observed, false);
+    auto started = std::exchange(t_started, {});
+    if (observed || !observer_) return;
+    double seconds = started == std::chrono::steady_clock::time_point()
+                         ? 0
+                         : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    observer_(MethodLabel(req.method), kUnmatchedRoute, res.status, seconds,
+              ClientAddress(req, config_.trusted_proxies));
+  });
   server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     WriteError(res, Status::Internal("internal error"));
   });
@@ -66,7 +93,7 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](const httplib::Request& req,
                                                                      httplib::Response& res) {
-    RunObserved(method, name, res, [&] {
+    RunObserved(req, method, name, res, [&] {
       if (req.body.size() > kMaxPublicBody && req.path.rfind("/admin/", 0) != 0) {
         WriteError(res, PayloadTooLarge());
       } else {
@@ -87,14 +114,14 @@ void HttpServer::HandleWithReader(const std::string& method, const std::string& 
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](
                      const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    RunObserved(method, name, res, [&] { handler(req, res, reader); });
+    RunObserved(req, method, name, res, [&] { handler(req, res, reader); });
   };
   if (method == "POST") server_.Post(pattern, wrapped);
   else if (method == "PUT") server_.Put(pattern, wrapped);
 }
 
-void HttpServer::RunObserved(const std::string& method, const std::string& route, httplib::Response& res,
-                             const std::function<void()>& handler) {
+void HttpServer::RunObserved(const httplib::Request& req, const std::string& method, const std::string& route,
+                             httplib::Response& res, const std::function<void()>& handler) {
   auto start = std::chrono::steady_clock::now();
   try {
     handler();
@@ -104,7 +131,8 @@ void HttpServer::RunObserved(const std::string& method, const std::string& route
     WriteError(res, Status::Internal("internal error"));
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (observer_) observer_(method, route, res.status, seconds);
+  if (observer_) observer_(method, route, res.status, seconds, ClientAddress(req, config_.trusted_proxies));
+  t_observed = true;
 }
 
 Result<int> HttpServer::Bind() {

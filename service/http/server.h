@@ -17,10 +17,13 @@
 
 namespace optin::http {
 
-// Called once per request after the handler ran: route template (e.g. "/confirm"), method,
-// status and duration.
-using RequestObserver =
-    std::function<void(const std::string& method, const std::string& route, int status, double seconds)>;
+// Called once per request after the handler ran: method, route template (e.g. "/confirm"; the
+// raw path never, it may carry a token), status, duration and the client address (as
+// ClientAddress() sees it, before OPTIN_IP_MODE). Requests that matched no route (404, 405, or
+// refused before routing) are reported with route kUnmatchedRoute. Called on the handler thread.
+using RequestObserver = std::function<void(const std::string& method, const std::string& route, int status,
+                                           double seconds, const std::string& client_ip)>;
+constexpr const char* kUnmatchedRoute = "unmatched";
 
 struct RouteInfo {
   std::string method;
@@ -57,8 +60,8 @@ class HttpServer {
 
  private:
   // Runs `handler` timed, observed and shielded from exceptions.
-  void RunObserved(const std::string& method, const std::string& route, httplib::Response& res,
-                   const std::function<void()>& handler);
+  void RunObserved(const httplib::Request& req, const std::string& method, const std::string& route,
+                   httplib::Response& res, const std::function<void()>& handler);
 
   const Config& config_;
   httplib::Server server_;
