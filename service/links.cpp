@@ -12,4 +12,8 @@ std::string ConfirmUrl(const Config& config, const std::string& token) {
   return config.public_url + "/confirm?token=" + token;
 }
 
+std::string PrivacyConfirmUrl(const Config& config, const std::string& token) {
+  return config.public_url + "/privacy/confirm?token=" + token;
+}
+
 }  // namespace optin

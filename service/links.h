@@ -12,5 +12,7 @@ namespace optin {
 std::string UnsubscribeUrl(const Config& config, int64_t subscription_id);
 // The confirmation link for a random confirmation token.
 std::string ConfirmUrl(const Config& config, const std::string& token);
+// The verification link of a privacy request.
+std::string PrivacyConfirmUrl(const Config& config, const std::string& token);
 
 }  // namespace optin

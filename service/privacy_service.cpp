@@ -2,8 +2,9 @@
 
 #include "service/address.h"
 #include "service/i18n/mails.h"
+#include "service/links.h"
 #include "service/log.h"
-#include "service/mail/message.h"
+#include "service/mail/compose.h"
 #include "service/tokens.h"
 
 namespace optin {
@@ -51,22 +52,9 @@ Result<PendingMail> PrivacyService::RenderVerificationMail(const std::string& em
   RandomToken token = NewRandomToken();
   MailText text =
       PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
-                              config_.public_url + "/privacy/confirm?token=" + token.token);
-  OutgoingMail out;
-  out.from = config_.mail_from;
-  out.to = email;
-  out.subject = text.subject;
-  out.text_body = text.text;
-  out.html_body = text.html;
-  out.language = language;
-  auto rendered = RenderMail(out, std::chrono::system_clock::now());
-  if (!rendered.ok()) return rendered.status();
-  PendingMail mail;
-  mail.token_hash = token.hash;
-  mail.ttl_seconds = std::chrono::duration_cast<std::chrono::seconds>(kLinkTtl).count();
-  mail.message_id = rendered->message_id;
-  mail.message = std::move(rendered->data);
-  return mail;
+                              PrivacyConfirmUrl(config_, token.token));
+  return ComposeTokenMail(config_, "", email, language, text, token,
+                          std::chrono::duration_cast<std::chrono::seconds>(kLinkTtl));
 }
 
 Result<PrivacyTicket> PrivacyService::Peek(const std::string& token) {

@@ -8,7 +8,7 @@
 #include "service/links.h"
 #include "service/log.h"
 #include "service/metrics.h"
-#include "service/mail/message.h"
+#include "service/mail/compose.h"
 #include "service/i18n/language.h"
 #include "service/text.h"
 #include "service/tokens.h"
@@ -105,22 +105,8 @@ Result<PendingMail> SubscriptionService::RenderConfirmationMail(const ListInfo& 
   auto hours = std::chrono::duration_cast<std::chrono::hours>(config_.confirm_ttl).count();
   MailText text = ConfirmationMail(ParseLanguage(language), list.name, ConfirmUrl(token.token),
                                    std::to_string(std::max<long long>(1, hours)));
-  OutgoingMail out;
-  out.from = config_.mail_from;
-  out.from_name = list.name;
-  out.to = email;
-  out.subject = text.subject;
-  out.text_body = text.text;
-  out.html_body = text.html;
-  out.language = language;
-  auto rendered = RenderMail(out, std::chrono::system_clock::now());
-  if (!rendered.ok()) return rendered.status();
-  PendingMail mail;
-  mail.token_hash = token.hash;
-  mail.ttl_seconds = std::chrono::duration_cast<std::chrono::seconds>(config_.confirm_ttl).count();
-  mail.message_id = rendered->message_id;
-  mail.message = std::move(rendered->data);
-  return mail;
+  return ComposeTokenMail(config_, list.name, email, language, text, token,
+                          std::chrono::duration_cast<std::chrono::seconds>(config_.confirm_ttl));
 }
 
 Result<ConfirmOutcome> SubscriptionService::Confirm(const std::string& token, const ClientInfo& client) {
