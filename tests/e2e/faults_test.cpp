@@ -435,6 +435,28 @@ TEST_CASE("faults: CleverReach answering garbage JSON / dropping connections and
   CHECK(fake.Calls("receivers.deactivate") >= 3);
 }
 
+TEST_CASE("faults: an upsert that timed out but lands at CleverReach later does not undo an unsubscribe", "[e2e][db][faults][sync]") {
+  FakeCleverReach fake;
+  Env env = SyncEnv(fake);
+  env["OPTIN_UNSUBSCRIBE_SCOPE"] = "list";  // no blacklist entry to hide a reactivated receiver
+  OptinFixture f(env);
+  int64_t gid = fake.AddGroup("Newsletter");
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})->status == 200);
+  // The first upsert is applied 2.5 s late, long after optin gave up on it (1 s) and retried.
+  fake.InjectFault("receivers.upsert", Fault::Delay(2500ms), 1);
+  auto active = [&] {
+    auto r = fake.Receiver(gid, "late@example.com");
+    return r && r->active;
+  };
+  std::string leave = f.SubscribeAndConfirm("late@example.com");
+  REQUIRE(WaitUntil(active, 15s));
+  REQUIRE(f.client().Post(leave.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")->status == 200);
+  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox") == "0"; }, 20s));
+  // Long enough for the late upsert to have landed whatever happened.
+  CHECK_FALSE(WaitUntil(active, 3s));
+  CHECK(fake.Calls("receivers.upsert") >= 2);
+}
+
 namespace {
 
 bool MailFor(const std::string& dir, const std::string& email) {
