@@ -89,6 +89,7 @@ void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<s
     for (size_t k = pos; k < pos + n; ++k) rows.push_back(ReceiverOf(items[idx[k]]));
     ++counters_.calls;
     auto result = api_->UpsertReceivers(gid, rows);
+    if (!result.ok()) MarkUncertain(result.status(), rows);
     if (!result.ok() && result.status().code() == StatusCode::kPayloadTooLarge && batch_size_ > 1) {
       batch_size_ = std::max<size_t>(1, batch_size_ / 2);
       LogWarn("cleverreach_batch_halved", {{"batch_size", batch_size_}});
@@ -111,6 +112,7 @@ void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<s
       // Missing from the answer: this receiver failed alone; try it once more by itself.
       ++counters_.calls;
       auto single = api_->UpsertReceivers(gid, {ReceiverOf(items[i])});
+      if (!single.ok()) MarkUncertain(single.status(), {ReceiverOf(items[i])});
       if (single.ok() && !single->succeeded.empty()) {
         out[i] = Delivered();
       } else {
@@ -120,6 +122,17 @@ void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<s
     }
     pos += n;
   }
+}
+
+void SyncWorker::MarkUncertain(const Status& s, const std::vector<cleverreach::Receiver>& rows) {
+  if (IsPermanent(s)) return;  // refused: nothing landed
+  auto now = Clock::now();
+  for (auto it = uncertain_until_.begin(); it != uncertain_until_.end();) {
+    it = it->second <= now ? uncertain_until_.erase(it) : std::next(it);
+  }
+  // The call may still be in CleverReach's hands up to a timeout after we gave up; twice that.
+  auto until = now + 2 * config_.sync_http_timeout;
+  for (const auto& r : rows) uncertain_until_[r.email] = until;
 }
 
 std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items) {
@@ -137,6 +150,13 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
     if (halt_.count() > 0) {
       out[i] = Postponed(halt_);
       continue;
+    }
+    if (item.action == "deactivate_receiver" || item.action == "delete_receiver") {
+      auto until = uncertain_until_.find(item.email);
+      if (until != uncertain_until_.end() && until->second > Clock::now()) {
+        out[i] = Postponed(std::chrono::duration_cast<milliseconds>(until->second - Clock::now()) + milliseconds(1));
+        continue;
+      }
     }
     Status s = Send(item);
     if (s.ok()) out[i] = Delivered();

@@ -2,12 +2,15 @@
 // deactivations, blacklist changes, deletions) and pulls back unsubscribes made there, every
 // OPTIN_SYNC_INTERVAL and from webhook deliveries. Retries 429/5xx with exponential backoff and
 // jitter (honouring Retry-After); a row that failed 10 times, or was refused for good, becomes a
-// dead letter. Run() on one thread; counters readable from any thread.
+// dead letter. An upsert whose outcome is unknown (timeout, dropped connection, 5xx) may still
+// land at CleverReach later; a deactivation or deletion of those receivers waits until it can no
+// longer be overtaken by it. Run() on one thread; counters readable from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +62,8 @@ class SyncWorker : public Worker {
   // Turns a failed call into the item's outcome; on 429/5xx also halts the rest of the batch.
   void Fail(const Status& s, const SyncItem& item, SyncOutcome& out);
   cleverreach::Receiver ReceiverOf(const SyncItem& item) const;
+  // Remembers the rows of a failed upsert that may still land (see the header comment).
+  void MarkUncertain(const Status& s, const std::vector<cleverreach::Receiver>& rows);
   std::chrono::milliseconds Backoff(int attempts) const;
   Status Pull();
   Status ProcessInbox();
@@ -75,6 +80,8 @@ class SyncWorker : public Worker {
   std::chrono::steady_clock::time_point paused_until_{};
   bool pass_failed_ = false;
   std::chrono::milliseconds halt_{0};  // > 0: the rest of the current batch is postponed by it
+  // Receivers (email) of upserts with an unknown outcome, until when such a call could still land.
+  std::map<std::string, std::chrono::steady_clock::time_point> uncertain_until_;
   SyncCounters counters_;
 };
 

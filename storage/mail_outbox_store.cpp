@@ -41,8 +41,11 @@ MailOutboxStore::MailOutboxStore(ConnectionPool& pool, MailRetryPolicy policy)
 Result<Delivery> MailOutboxStore::DeliverNext(const SendFn& send) {
   Delivery delivery;
   // RunTransaction may run the function again (lost connection before commit, deadlock). The mail
-  // was sent by then: remember the outcome so that a re-claimed row is settled, not re-sent.
+  // was sent by then: remember the outcome so that a re-claimed row is settled, not re-sent. A
+  // successful send is also remembered across calls (sent_unsettled_) until its outcome commits:
+  // the database may be gone for longer than RunTransaction retries.
   std::optional<std::pair<int64_t, Status>> sent;
+  int64_t claimed = 0;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) -> Status {
     delivery = Delivery{};
     pqxx::result rows = txn.exec_prepared(kClaimDueMail);
@@ -62,7 +65,13 @@ Result<Delivery> MailOutboxStore::DeliverNext(const SendFn& send) {
       delivery.outcome = DeliveryOutcome::kDroppedSuppressed;  // deleted by the claim itself
       return Status::Ok();
     }
-    if (!sent || sent->first != mail.id) sent.emplace(mail.id, send(mail));
+    claimed = mail.id;
+    if (SentUnsettled(mail.id)) {
+      sent.emplace(mail.id, Status::Ok());
+    } else if (!sent || sent->first != mail.id) {
+      sent.emplace(mail.id, send(mail));
+      if (sent->second.ok()) RememberSent(mail.id);
+    }
     const Status& result = sent->second;
     if (result.ok()) {
       txn.exec_prepared(kMarkMailSent, mail.id, Sha256Hex(mail.message));
@@ -79,7 +88,25 @@ Result<Delivery> MailOutboxStore::DeliverNext(const SendFn& send) {
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  if (claimed != 0) Settled(claimed);
   return delivery;
+}
+
+bool MailOutboxStore::SentUnsettled(int64_t id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sent_unsettled_.count(id) > 0;
+}
+
+void MailOutboxStore::RememberSent(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Rows whose commit succeeded although it was reported lost stay here; keep the set small.
+  if (sent_unsettled_.size() >= 1000) sent_unsettled_.erase(sent_unsettled_.begin());
+  sent_unsettled_.insert(id);
+}
+
+void MailOutboxStore::Settled(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sent_unsettled_.erase(id);
 }
 
 Result<MailOutboxStore::Depth> MailOutboxStore::CountOutbox() {

@@ -1,12 +1,16 @@
 // MailOutboxStore: drains mail_outbox one mail at a time. The claimed row stays locked (FOR UPDATE
 // SKIP LOCKED) in a transaction held open during the send, so concurrent processes never send the
 // same row, a crash releases it, and the outcome commits with it (a crash repeats at most the one
-// mail in flight). Safe for concurrent use: each call leases its own pooled connection.
+// mail in flight). When the database goes away between the send and its commit, the store
+// remembers the sent mail and settles it without sending again once the row is claimed anew.
+// Safe for concurrent use: each call leases its own pooled connection.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "service/status.h"
@@ -71,8 +75,14 @@ class MailOutboxStore {
   Result<Depth> CountOutbox();
 
  private:
+  bool SentUnsettled(int64_t id) const;
+  void RememberSent(int64_t id);
+  void Settled(int64_t id);
+
   ConnectionPool& pool_;
   const MailRetryPolicy policy_;
+  mutable std::mutex mu_;               // guards sent_unsettled_
+  std::set<int64_t> sent_unsettled_;  // rows sent whose outcome did not commit (at most a few)
 };
 
 }  // namespace optin

@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
+#include "service/http/elastic_task_queue.h"
 #include "service/http/respond.h"
 #include "service/log.h"
 
@@ -20,6 +22,19 @@ Status PayloadTooLarge() {
 thread_local bool t_observed = false;
 thread_local std::chrono::steady_clock::time_point t_started;
 
+// httplib 0.11 limits each header line (8 KiB, else 400) but neither their number nor their sum:
+// it reads whatever arrives into memory. Refuse such a head afterwards, at least; the memory was
+// spent by then (see README, "Connection limits").
+constexpr size_t kMaxHeaderCount = 100;
+constexpr size_t kMaxHeaderBytes = 32 * 1024;
+
+bool HeadTooLarge(const httplib::Request& req) {
+  if (req.headers.size() > kMaxHeaderCount) return true;
+  size_t bytes = 0;
+  for (const auto& [name, value] : req.headers) bytes += name.size() + value.size() + 4;
+  return bytes > kMaxHeaderBytes;
+}
+
 // The method as a metrics label: one of the known ones, so garbage cannot grow the label set.
 std::string MethodLabel(const std::string& method) {
   static const char* kKnown[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
@@ -33,10 +48,13 @@ std::string MethodLabel(const std::string& method) {
 
 HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_tcp_nodelay(true);
-  int threads = config.http_threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // httplib keeps a thread per open connection; idle and slow clients would starve the rest (see
+  // elastic_task_queue.h). Up to 8x the configured threads are started under pressure.
+  size_t threads = static_cast<size_t>(config.http_threads);
+  server_.new_task_queue = [threads] { return new ElasticTaskQueue(threads, std::min<size_t>(threads * 8, 4096)); };
   server_.set_keep_alive_max_count(1000);
-  server_.set_keep_alive_timeout(5);
+  // An idle keep-alive connection holds a thread this long.
+  server_.set_keep_alive_timeout(2);
   server_.set_read_timeout(10, 0);
   server_.set_write_timeout(10, 0);
   server_.set_payload_max_length(kMaxAdminBody);
@@ -46,6 +64,11 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     t_started = std::chrono::steady_clock::now();
     t_observed = false;
+    if (HeadTooLarge(req)) {
+      WriteJson(res, 431, {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.path.rfind("/admin/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
     auto len = req.get_header_value("Content-Length");
     bool too_large = false;
