@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds optin. Usage: scripts/build.sh [Release|RelWithDebInfo|Debug] [--sanitize]
 # Build output goes to BUILD_DIR/build.log (shown on failure); prints the build directory.
+# OPTIN_BUILD_TARGETS="optin hello_server" builds only those targets (the benchmark does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 type=${1:-RelWithDebInfo}
@@ -10,7 +11,9 @@ if [ "${2:-}" = "--sanitize" ]; then dir=build-sanitize; flags+=(-DOPTIN_SANITIZ
 if [ "$type" = Release ] && [ "$dir" = build ]; then dir=build-release; fi
 dir=${OPTIN_BUILD_DIR:-$dir}  # lets parallel work trees keep separate builds
 mkdir -p "$dir"
-if ! { cmake -S . -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$(nproc)"; } >"$dir/build.log" 2>&1; then
+targets=()
+for t in ${OPTIN_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+if ! { cmake -S . -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$(nproc)" ${targets[@]+"${targets[@]}"}; } >"$dir/build.log" 2>&1; then
   grep -E 'error|Error|warning' "$dir/build.log" | head -60 >&2 || tail -40 "$dir/build.log" >&2
   echo "build failed; full log: $dir/build.log" >&2
   exit 1
