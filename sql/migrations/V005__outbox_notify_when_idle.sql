@@ -4,8 +4,9 @@
 -- is empty before they sleep again, so a wake-up is only needed when no older due row is waiting:
 -- then the worker may be asleep. In the narrow race where the worker's last, empty claim misses
 -- this transaction's commit, the worker's poll interval (≤ 500 ms) picks the row up. An INSERT
--- that inserted nothing (a confirm on a list without a CleverReach group) wakes no one.
-CREATE OR REPLACE FUNCTION notify_mail_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+-- that inserted nothing (a confirm on a list without a CleverReach group) wakes no one. New
+-- functions: notify_sync_outbox() stays as it is for the webhook inbox's trigger (V004).
+CREATE FUNCTION notify_mail_outbox_when_idle() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM inserted) AND NOT EXISTS (SELECT 1 FROM mail_outbox o
                  WHERE o.dead_at IS NULL AND o.next_attempt_at <= now()
@@ -16,9 +17,9 @@ BEGIN
 END $$;
 DROP TRIGGER mail_outbox_notify ON mail_outbox;
 CREATE TRIGGER mail_outbox_notify AFTER INSERT ON mail_outbox REFERENCING NEW TABLE AS inserted
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_mail_outbox();
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_mail_outbox_when_idle();
 
-CREATE OR REPLACE FUNCTION notify_sync_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION notify_sync_outbox_when_idle() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM inserted) AND NOT EXISTS (SELECT 1 FROM sync_outbox o
                  WHERE o.dead_at IS NULL AND o.next_attempt_at <= now()
@@ -29,4 +30,4 @@ BEGIN
 END $$;
 DROP TRIGGER sync_outbox_notify ON sync_outbox;
 CREATE TRIGGER sync_outbox_notify AFTER INSERT ON sync_outbox REFERENCING NEW TABLE AS inserted
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_sync_outbox();
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_sync_outbox_when_idle();
