@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds optin. Usage: scripts/build.sh [Release|RelWithDebInfo|Debug] [--sanitize]
 # Build output goes to BUILD_DIR/build.log (shown on failure); prints the build directory.
-# OPTIN_BUILD_DIR overrides the directory, OPTIN_BUILD_TARGET builds one target (e.g. optin).
+# OPTIN_BUILD_DIR overrides the directory; OPTIN_BUILD_TARGETS="optin hello_server" builds
+# only those targets (the run command and the benchmark do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 type=${1:-RelWithDebInfo}
@@ -11,9 +12,9 @@ if [ "${2:-}" = "--sanitize" ]; then dir=build-sanitize; flags+=(-DOPTIN_SANITIZ
 if [ "$type" = Release ] && [ "$dir" = build ]; then dir=build-release; fi
 dir=${OPTIN_BUILD_DIR:-$dir}  # lets parallel work trees keep separate builds
 mkdir -p "$dir"
-target=()
-if [ -n "${OPTIN_BUILD_TARGET:-}" ]; then target=(--target "$OPTIN_BUILD_TARGET"); fi
-if ! { cmake -S . -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$(nproc)" "${target[@]}"; } >"$dir/build.log" 2>&1; then
+targets=()
+for t in ${OPTIN_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+if ! { cmake -S . -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$(nproc)" ${targets[@]+"${targets[@]}"}; } >"$dir/build.log" 2>&1; then
   grep -E 'error|Error|warning' "$dir/build.log" | head -60 >&2 || tail -40 "$dir/build.log" >&2
   echo "build failed; full log: $dir/build.log" >&2
   exit 1

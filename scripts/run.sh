@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 scripts/install-deps.sh
-build=$(OPTIN_BUILD_TARGET=optin scripts/build.sh Release | tail -1)
+build=$(OPTIN_BUILD_TARGETS=optin scripts/build.sh Release | tail -1)
 
 mkdir -p var/mail
 chmod 755 var

@@ -1,5 +1,7 @@
 #include "storage/pool.h"
 
+#include <type_traits>
+
 #include "service/log.h"
 
 namespace optin {
@@ -82,13 +84,16 @@ bool IsRetryable(const pqxx::sql_error& e) {
   return state == "40001" || state == "40P01";
 }
 
-Status RunOnce(Lease& lease, const std::function<Status(pqxx::work&)>& fn, bool* retry_connection,
+// Txn is pqxx::work or, for a single autocommitted statement, pqxx::nontransaction: then any
+// statement may have committed, so a lost connection is never retried.
+template <typename Txn>
+Status RunOnce(Lease& lease, const std::function<Status(Txn&)>& fn, bool* retry_connection,
                bool* retry_serialization) {
   *retry_connection = false;
   *retry_serialization = false;
-  bool committing = false;
+  bool committing = std::is_same_v<Txn, pqxx::nontransaction>;
   try {
-    pqxx::work txn(lease.conn());
+    Txn txn(lease.conn());
     Status s = fn(txn);
     if (!s.ok()) return s;  // the transaction is rolled back by its destructor
     committing = true;
@@ -140,7 +145,10 @@ Status RunTransaction(Lease& lease, const std::function<Status(pqxx::work&)>& fn
   return s;
 }
 
-Status RunTransaction(ConnectionPool& pool, const std::function<Status(pqxx::work&)>& fn) {
+namespace {
+
+template <typename Txn>
+Status RunOnPool(ConnectionPool& pool, const std::function<Status(Txn&)>& fn) {
   Status s;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto lease = pool.Acquire();
@@ -153,6 +161,16 @@ Status RunTransaction(ConnectionPool& pool, const std::function<Status(pqxx::wor
     if (!retry_connection) return s;
   }
   return s;
+}
+
+}  // namespace
+
+Status RunTransaction(ConnectionPool& pool, const std::function<Status(pqxx::work&)>& fn) {
+  return RunOnPool<pqxx::work>(pool, fn);
+}
+
+Status RunStatement(ConnectionPool& pool, const std::function<Status(pqxx::nontransaction&)>& fn) {
+  return RunOnPool<pqxx::nontransaction>(pool, fn);
 }
 
 std::string WithConnectTimeout(const std::string& url, int seconds) {

@@ -87,6 +87,11 @@ Status RunTransaction(ConnectionPool& pool, const std::function<Status(pqxx::wor
 // The same with a caller-held lease (for workers that keep a connection).
 Status RunTransaction(Lease& lease, const std::function<Status(pqxx::work&)>& fn);
 
+// Runs `fn`, which must issue a single statement, without BEGIN/COMMIT (autocommit): the statement
+// is atomic by itself and saves two round trips. Errors map as above; a deadlock or serialization
+// failure is retried, a lost connection is not (the statement may have committed).
+Status RunStatement(ConnectionPool& pool, const std::function<Status(pqxx::nontransaction&)>& fn);
+
 // Appends connect_timeout to a libpq connection string or URI unless it has one.
 std::string WithConnectTimeout(const std::string& url, int seconds);
 

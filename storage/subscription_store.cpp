@@ -11,19 +11,14 @@
 namespace optin {
 namespace {
 const QueryName kSuppressionCheckOne("suppression-check-one");
-const QueryName kSubscriberUpsert("subscriber-upsert");
-const QueryName kSubscriptionUpsert("subscription-upsert-signup");
-const QueryName kClaimMail("subscription-claim-confirmation-mail");
-const QueryName kEventSignup("consent-event-signup");
-const QueryName kTokenInsert("confirmation-token-insert");
-const QueryName kOutboxInsert("mail-outbox-insert-confirmation");
+const QueryName kSignup("subscription-signup");
 const QueryName kTokenLookup("confirmation-token-lookup");
 const QueryName kConfirm("subscription-confirm");
 const QueryName kTokensUse("confirmation-tokens-use");
 const QueryName kEventConfirmed("consent-event-confirmed");
 const QueryName kSyncUpsert("sync-enqueue-upsert");
 const QueryName kForUnsubscribe("subscription-for-unsubscribe");
-const QueryName kConsentTextRemember("consent-text-remember");
+const QueryName kLockSubscriber("subscriber-lock-for-subscription");
 const QueryName kTokenPeek("confirmation-token-peek");
 const QueryName kSubscriptionPeek("subscription-peek");
 
@@ -32,38 +27,25 @@ const char* NullIfEmpty(const std::string& s) { return s.empty() ? nullptr : s.c
 }  // namespace
 
 Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const PendingMail& mail) {
-  SignupResult result = SignupResult::kSuppressed;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
-    auto suppressed = txn.exec_prepared1(kSuppressionCheckOne, cmd.email_hash, cmd.list_id, AddressDomain(cmd.email));
-    if (suppressed[0].as<bool>()) {
-      result = SignupResult::kSuppressed;
-      return Status::Ok();
-    }
-    int64_t subscriber_id = txn.exec_prepared1(kSubscriberUpsert, cmd.email, cmd.email_hash, cmd.name)[0].as<int64_t>();
-    auto sub = txn.exec_prepared1(kSubscriptionUpsert, subscriber_id, cmd.list_id, cmd.language, cmd.page_url);
-    int64_t subscription_id = sub[0].as<int64_t>();
-    if (std::string(sub[1].c_str()) == "confirmed") {
-      result = SignupResult::kAlreadyConfirmed;
-      return Status::Ok();
-    }
-    if (!cmd.consent_text.empty()) txn.exec_prepared(kConsentTextRemember, cmd.consent_text_sha256, cmd.consent_text);
-    nlohmann::json detail = {{"language", cmd.language},
-                             {"name_given", !cmd.name.empty()},
-                             {"consent_checkbox", !cmd.consent_text_sha256.empty()}};
-    txn.exec_prepared(kEventSignup, subscriber_id, subscription_id, cmd.list_id, cmd.email_hash,
-                      NullIfEmpty(cmd.client.ip), cmd.client.user_agent, cmd.page_url,
-                      cmd.consent_text_sha256, detail.dump());
-    if (txn.exec_prepared(kClaimMail, subscription_id).empty()) {
-      result = SignupResult::kPendingThrottled;
-      return Status::Ok();
-    }
-    txn.exec_prepared(kTokenInsert, mail.token_hash, subscription_id, mail.ttl_seconds);
-    txn.exec_prepared(kOutboxInsert, subscription_id, cmd.email_hash, cmd.email, mail.message_id, mail.message);
-    result = SignupResult::kPendingMailQueued;
+  std::string outcome;
+  nlohmann::json detail = {{"language", cmd.language},
+                           {"name_given", !cmd.name.empty()},
+                           {"consent_checkbox", !cmd.consent_text_sha256.empty()}};
+  // One statement (the optin_signup function, V006): one round trip, atomic without BEGIN/COMMIT.
+  Status s = RunStatement(pool_, [&](pqxx::nontransaction& txn) {
+    outcome = txn.exec_prepared1(kSignup, cmd.email, cmd.email_hash, cmd.name, AddressDomain(cmd.email),
+                                 cmd.list_id, cmd.language, cmd.page_url, cmd.client.ip, cmd.client.user_agent,
+                                 cmd.consent_text_sha256, cmd.consent_text, detail.dump(), mail.token_hash,
+                                 mail.ttl_seconds, mail.message_id, mail.message)[0]
+                  .c_str();
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  return result;
+  if (outcome == "suppressed") return SignupResult::kSuppressed;
+  if (outcome == "already_confirmed") return SignupResult::kAlreadyConfirmed;
+  if (outcome == "throttled") return SignupResult::kPendingThrottled;
+  if (outcome == "mail_queued") return SignupResult::kPendingMailQueued;
+  return Status::Internal("unexpected signup outcome");
 }
 
 Result<ConfirmOutcome> SubscriptionStore::Confirm(const std::string& token_hash, const ClientInfo& client) {
@@ -111,6 +93,7 @@ Result<UnsubscribeOutcome> SubscriptionStore::Unsubscribe(int64_t subscription_i
   UnsubscribeOutcome out;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     out = UnsubscribeOutcome();
+    txn.exec_prepared(kLockSubscriber, subscription_id);
     auto r = txn.exec_prepared(kForUnsubscribe, subscription_id);
     if (r.empty()) return Status::Ok();
     const auto& row = r[0];

@@ -1,5 +1,6 @@
 #include "storage/sync_outbox_store.h"
 
+#include "storage/pg_array.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 
@@ -60,11 +61,12 @@ Result<int> SyncOutboxStore::ProcessDue(
     claimed = static_cast<int>(items.size());
     if (items.empty()) return Status::Ok();
     std::vector<SyncOutcome> outcomes = deliver(items);
+    std::vector<int64_t> delivered;
     for (size_t i = 0; i < items.size() && i < outcomes.size(); ++i) {
       const auto& o = outcomes[i];
       switch (o.kind) {
         case SyncOutcome::Kind::kDelivered:
-          txn.exec_prepared(kDelivered, items[i].id);
+          delivered.push_back(items[i].id);
           break;
         case SyncOutcome::Kind::kRetry:
         case SyncOutcome::Kind::kDead:
@@ -76,6 +78,7 @@ Result<int> SyncOutboxStore::ProcessDue(
           break;
       }
     }
+    if (!delivered.empty()) txn.exec_prepared(kDelivered, PgIntArray(delivered));
     return Status::Ok();
   });
   if (!s.ok()) return s;

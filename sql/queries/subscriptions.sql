@@ -5,51 +5,10 @@ SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $1 AND (list_id IS 
                WHERE d.domain = $3
                   OR (d.include_subdomains AND right($3, length(d.domain) + 1) = '.' || d.domain))
 
--- name: subscriber-upsert
--- The subscriber row for an address; a name is only filled in where none was stored.
-INSERT INTO subscribers AS s (email, email_hash, name) VALUES ($1, $2, nullif($3, ''))
-ON CONFLICT (email) DO UPDATE SET name = coalesce(s.name, EXCLUDED.name)
-RETURNING id
-
--- name: subscription-upsert-signup
--- A signup: new -> pending; unsubscribed (suppression lifted) -> a fresh pending double opt-in;
--- pending stays pending; confirmed is never downgraded.
-INSERT INTO subscriptions AS s (subscriber_id, list_id, language, source)
-VALUES ($1, $2, $3, nullif($4, ''))
-ON CONFLICT (subscriber_id, list_id) DO UPDATE SET
-  status = CASE WHEN s.status = 'unsubscribed' THEN 'pending'::subscription_status ELSE s.status END,
-  signed_up_at = CASE WHEN s.status = 'unsubscribed' THEN now() ELSE s.signed_up_at END,
-  confirmed_at = CASE WHEN s.status = 'unsubscribed' THEN NULL ELSE s.confirmed_at END,
-  unsubscribed_at = CASE WHEN s.status = 'unsubscribed' THEN NULL ELSE s.unsubscribed_at END,
-  last_confirmation_mail = CASE WHEN s.status = 'unsubscribed' THEN NULL ELSE s.last_confirmation_mail END,
-  language = CASE WHEN s.status = 'confirmed' THEN s.language ELSE EXCLUDED.language END,
-  source = CASE WHEN s.status = 'confirmed' THEN s.source ELSE EXCLUDED.source END
-RETURNING id, status
-
--- name: subscription-claim-confirmation-mail
--- Takes the right to send a confirmation mail now: at most one per subscription per 10 minutes
--- (the row lock makes concurrent signups of one address agree on a single mail).
-UPDATE subscriptions SET last_confirmation_mail = now()
-WHERE id = $1 AND status = 'pending'
-  AND (last_confirmation_mail IS NULL OR last_confirmation_mail < now() - interval '10 minutes')
-RETURNING id
-
--- name: consent-event-signup
--- Ledger: the form was posted (IP per OPTIN_IP_MODE, user agent, page, consent text hash).
-INSERT INTO consent_events (subscriber_id, subscription_id, list_id, email_hash, kind, ip,
-                            user_agent, page_url, consent_text_sha256, channel, detail)
-VALUES ($1, $2, $3, $4, 'signup_requested', $5::inet, nullif($6, ''), nullif($7, ''),
-        nullif($8, ''), 'form', $9::jsonb)
-
--- name: confirmation-token-insert
--- A confirmation token (stored as its hash) valid for $3 seconds.
-INSERT INTO confirmation_tokens (token_hash, subscription_id, expires_at)
-VALUES ($1, $2, now() + make_interval(secs => $3))
-
--- name: mail-outbox-insert-confirmation
--- Queues a rendered confirmation mail; the mailer sends it.
-INSERT INTO mail_outbox (kind, subscription_id, email_hash, recipient, message_id, message)
-VALUES ('confirmation', $1, $2, $3, $4, $5)
+-- name: subscription-signup
+-- A signup in one statement (optin_signup, migration V006): suppression check, subscriber and
+-- subscription upserts, consent event, mail claim, token and queued mail. Returns the outcome.
+SELECT optin_signup($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 
 -- name: confirmation-token-lookup
 -- The subscription behind a confirmation token, locked for its state change.
@@ -120,3 +79,9 @@ SELECT s.language, l.id, l.slug, l.name, l.language, coalesce(l.cleverreach_grou
        coalesce(l.confirmed_url, '')
 FROM subscriptions s JOIN lists l ON l.id = s.list_id
 WHERE s.id = $1
+
+-- name: subscriber-lock-for-subscription
+-- Locks the subscriber of a subscription before it is unsubscribed: signups lock the same row,
+-- so the two never interleave (see V007).
+SELECT u.id FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id
+WHERE s.id = $1 FOR UPDATE OF u

@@ -20,8 +20,8 @@ LIMIT $1
 FOR UPDATE OF o SKIP LOCKED
 
 -- name: sync-delivered
--- A delivered (or obsolete) row is done.
-DELETE FROM sync_outbox WHERE id = $1
+-- Delivered (or obsolete) rows are done (array of ids: one statement per claimed batch).
+DELETE FROM sync_outbox WHERE id = ANY($1::bigint[])
 
 -- name: sync-failed
 -- A failed attempt: retry at now + $2 ms, or dead letter once $3 is true.

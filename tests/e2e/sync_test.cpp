@@ -128,10 +128,14 @@ TEST_CASE("sync: a permanent refusal is a dead letter, visible and retryable", "
   fake.InjectFault("blacklist.add", Fault::Status(400), 1);
   REQUIRE(f.Admin("POST", "/admin/suppressions", {{"email", "refused@example.com"}})->status == 201);
   REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "1"; }, 15s));
-  auto state = json::parse(f.Admin("GET", "/admin/sync")->body);
+  json state;
+  // The dead letter commits with its batch; the sync state's last error is recorded just after.
+  CHECK(WaitUntil([&] {
+    state = json::parse(f.Admin("GET", "/admin/sync")->body);
+    return state["last_error"].is_string();
+  }));
   CHECK(state["dead_letter_count"] == 1);
   CHECK(state["dead_letters"][0]["action"] == "blacklist_add");
-  CHECK(state["last_error"].is_string());
   CHECK(f.Admin("POST", "/admin/sync/retry", json::object())->status == 200);
   REQUIRE(WaitUntil([&] { return Queue(f) == "0"; }, 15s));
   CHECK(fake.Blacklist().size() == 1);

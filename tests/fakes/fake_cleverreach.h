@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace httplib {
@@ -119,6 +120,7 @@ class FakeCleverReach {
   bool Authorized(const httplib::Request& req, httplib::Response& res);
   FakeReceiver* Find(int64_t group_id, const std::string& id_or_email);  // REQUIRES: mu_ held
   void Store(int64_t group_id, const nlohmann::json& row);               // REQUIRES: mu_ held
+  void Reindex(int64_t group_id);                                        // REQUIRES: mu_ held
 
   void Token(const httplib::Request& req, httplib::Response& res);
   void GroupsList(const httplib::Request& req, httplib::Response& res);
@@ -143,6 +145,9 @@ class FakeCleverReach {
   bool stopping_ = false;
   std::map<int64_t, std::string> groups_;
   std::map<int64_t, std::vector<FakeReceiver>> receivers_;  // by group
+  // Lower-case email -> position of its first receiver in receivers_[group]; lookups by address
+  // stay O(1) when a benchmark pushes tens of thousands of receivers.
+  std::map<int64_t, std::unordered_map<std::string, size_t>> by_email_;
   std::vector<FakeBlacklistEntry> blacklist_;
   std::map<std::string, std::chrono::steady_clock::time_point> tokens_;
   std::set<std::string> fail_upsert_;                // lower-case emails

@@ -94,8 +94,10 @@ void FakeCleverReach::ReceiverRemove(const httplib::Request& req, httplib::Respo
   std::lock_guard<std::mutex> lock(mu_);
   FakeReceiver* r = Find(GroupId(req), req.matches[2]);
   if (r == nullptr) return fake::SendError(res, 404, kNoReceiver);
-  auto& group = receivers_[r->group_id];
+  int64_t gid = r->group_id;
+  auto& group = receivers_[gid];
   group.erase(group.begin() + (r - group.data()));
+  Reindex(gid);
   fake::SendJson(res, 200, true);
 }
 
@@ -109,6 +111,7 @@ void FakeCleverReach::ReceiverDelete(const httplib::Request& req, httplib::Respo
         std::remove_if(group.begin(), group.end(),
                        [&](const FakeReceiver& r) { return fake::Lower(r.email) == email; }),
         group.end());
+    if (group.size() != before) Reindex(gid);
     found = found || group.size() != before;
   }
   if (!found) return fake::SendError(res, 404, kNoReceiver);

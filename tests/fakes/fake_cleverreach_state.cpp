@@ -9,12 +9,22 @@ namespace optin::test {
 FakeReceiver* FakeCleverReach::Find(int64_t group_id, const std::string& id_or_email) {
   auto group = receivers_.find(group_id);
   if (group == receivers_.end()) return nullptr;
-  bool by_id = fake::IsDigits(id_or_email);
-  std::string email = fake::Lower(id_or_email);
+  if (!fake::IsDigits(id_or_email)) {
+    auto& index = by_email_[group_id];
+    auto it = index.find(fake::Lower(id_or_email));
+    return it == index.end() ? nullptr : &group->second[it->second];
+  }
   for (auto& r : group->second) {
-    if (by_id ? std::to_string(r.id) == id_or_email : fake::Lower(r.email) == email) return &r;
+    if (std::to_string(r.id) == id_or_email) return &r;
   }
   return nullptr;
+}
+
+void FakeCleverReach::Reindex(int64_t group_id) {
+  auto& index = by_email_[group_id];
+  index.clear();
+  const auto& group = receivers_[group_id];
+  for (size_t i = 0; i < group.size(); ++i) index.emplace(fake::Lower(group[i].email), i);
 }
 
 void FakeCleverReach::Store(int64_t group_id, const nlohmann::json& row) {
@@ -26,8 +36,10 @@ void FakeCleverReach::Store(int64_t group_id, const nlohmann::json& row) {
     fresh.group_id = group_id;
     fresh.email = email;
     fresh.registered = fake::UnixNow();
-    receivers_[group_id].push_back(fresh);
-    r = &receivers_[group_id].back();
+    auto& group = receivers_[group_id];
+    group.push_back(fresh);
+    by_email_[group_id].emplace(fake::Lower(email), group.size() - 1);
+    r = &group.back();
   }
   auto number = [&row](const char* key, int64_t& field) {
     if (row.contains(key) && row[key].is_number()) field = row[key].get<int64_t>();
@@ -49,7 +61,9 @@ void FakeCleverReach::Store(int64_t group_id, const nlohmann::json& row) {
 void FakeCleverReach::PutReceiver(FakeReceiver receiver) {
   std::lock_guard<std::mutex> lock(mu_);
   if (receiver.id == 0) receiver.id = next_receiver_id_++;
-  receivers_[receiver.group_id].push_back(std::move(receiver));
+  auto& group = receivers_[receiver.group_id];
+  by_email_[receiver.group_id].emplace(fake::Lower(receiver.email), group.size());
+  group.push_back(std::move(receiver));
 }
 
 bool FakeCleverReach::UnsubscribeOnCleverReach(int64_t group_id, const std::string& email,
