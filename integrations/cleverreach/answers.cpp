@@ -77,7 +77,8 @@ Result<RemoteReceiver> ReadReceiverAnswer(const nlohmann::json& answer) {
 Result<std::vector<Group>> ReadGroupsAnswer(const nlohmann::json& answer) {
   if (!answer.is_array()) return MalformedAnswer("groups");
   std::vector<Group> groups;
-  for (const auto& item : answer) groups.push_back(Group{JsonInt(item, "id"), JsonString(item, "name")});
+  for (const auto& item : answer)
+    groups.push_back(Group{JsonInt(item, "id"), JsonString(item, "name")});
   return groups;
 }
 

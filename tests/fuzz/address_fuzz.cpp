@@ -40,10 +40,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(!(c >= 'A' && c <= 'Z'));
   }
   size_t at = a.find('@');
-  FUZZ_CHECK(at != std::string::npos && at > 0 && at <= 64 && a.find('@', at + 1) == std::string::npos);
+  FUZZ_CHECK(at != std::string::npos && at > 0 && at <= 64 &&
+             a.find('@', at + 1) == std::string::npos);
   std::string domain = a.substr(at + 1);
   FUZZ_CHECK(AddressDomain(a) == domain);
-  FUZZ_CHECK(domain.find('.') != std::string::npos && domain.front() != '.' && domain.back() != '.');
+  FUZZ_CHECK(domain.find('.') != std::string::npos && domain.front() != '.' &&
+             domain.back() != '.');
   FUZZ_CHECK(!HasAny(a, "\"()<>,;:\\[]"));
   std::string hash = AddressHash(a);
   FUZZ_CHECK(hash.size() == 64 && hash.find_first_not_of("0123456789abcdef") == std::string::npos);

@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(s.message().rfind("CleverReach upsert", 0) == 0);
     CheckScrubbed(s.message());
     if (success) FUZZ_CHECK(s.code() == StatusCode::kUnavailable);
-    if (response.status == 429) FUZZ_CHECK(s.code() == StatusCode::kRateLimited && s.retry_after() == retry);
+    if (response.status == 429)
+      FUZZ_CHECK(s.code() == StatusCode::kRateLimited && s.retry_after() == retry);
     if (response.status >= 500) FUZZ_CHECK(s.code() == StatusCode::kUnavailable);
   } else {
     FUZZ_CHECK(success);
@@ -74,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto receiver = ReadReceiverAnswer(json);
     FUZZ_CHECK(receiver.ok() == json.is_object());
     if (receiver.ok()) {
-      FUZZ_CHECK(receiver->data.attributes.is_object() && receiver->data.global_attributes.is_object());
+      FUZZ_CHECK(receiver->data.attributes.is_object() &&
+                 receiver->data.global_attributes.is_object());
     }
     if (json.is_object()) {
       for (const auto& item : json.items()) {

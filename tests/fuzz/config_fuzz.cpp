@@ -14,8 +14,8 @@ namespace {
 
 std::string PrintDuration(Millis d) {
   static const std::pair<long long, const char*> kUnits[] = {
-      {365 * 86'400'000LL, "y"}, {7 * 86'400'000LL, "w"}, {86'400'000, "d"}, {3'600'000, "h"},
-      {60'000, "m"}, {1000, "s"}};
+      {365 * 86'400'000LL, "y"}, {7 * 86'400'000LL, "w"}, {86'400'000, "d"},
+      {3'600'000, "h"},          {60'000, "m"},           {1000, "s"}};
   long long ms = d.count();
   for (const auto& [size, name] : kUnits) {
     if (ms != 0 && ms % size == 0) return std::to_string(ms / size) + name;
@@ -57,8 +57,9 @@ void CheckHostPort(const std::string& text) {
   if (!hp.ok()) return;
   FUZZ_CHECK(hp->port >= 0 && hp->port <= 65535 && !hp->host.empty());
   FUZZ_CHECK(!HasAny(hp->host, std::string(" /[]@\r\n\0", 9)));
-  std::string printed = (hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host) +
-                        ":" + std::to_string(hp->port);
+  std::string printed =
+      (hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host) + ":" +
+      std::to_string(hp->port);
   auto again = ParseHostPort(printed);
   FUZZ_CHECK(again.ok() && again->host == hp->host && again->port == hp->port);
 }
@@ -107,10 +108,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string text = AsString(data + 1, size - 1);
   switch (data[0] % 5) {
-    case 0: return CheckDuration(text), 0;
-    case 1: return CheckRateLimit(text), 0;
-    case 2: return CheckHostPort(text), 0;
-    case 3: return CheckCidr(text), 0;
-    default: return CheckLoadConfig(text), 0;
+    case 0:
+      return CheckDuration(text), 0;
+    case 1:
+      return CheckRateLimit(text), 0;
+    case 2:
+      return CheckHostPort(text), 0;
+    case 3:
+      return CheckCidr(text), 0;
+    default:
+      return CheckLoadConfig(text), 0;
   }
 }

@@ -89,14 +89,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The stubbed ImportBatch never touches the pool, so any storage stands in for it.
   alignas(64) static char pool_storage[64];
   ImportStore store(*reinterpret_cast<ConnectionPool*>(pool_storage));
-  Importer importer(store,
-                    [](const std::string& slug) -> Result<ListInfo> {
-                      if (slug != "newsletter" && slug != "other") return Status::NotFound("unknown_list", slug);
-                      ListInfo list;
-                      list.id = slug == "newsletter" ? 1 : 2;
-                      list.slug = slug;
-                      return list;
-                    });
+  Importer importer(store, [](const std::string& slug) -> Result<ListInfo> {
+    if (slug != "newsletter" && slug != "other") return Status::NotFound("unknown_list", slug);
+    ListInfo list;
+    list.id = slug == "newsletter" ? 1 : 2;
+    list.slug = slug;
+    return list;
+  });
   FUZZ_CHECK(importer.Feed(text.data(), text.size()).ok());
   FUZZ_CHECK(importer.Finish().ok());
   const ImportReport& report = importer.report();

@@ -49,8 +49,10 @@ std::string Base64Decode(const std::string& in) {
 std::string DecodeHeader(const std::string& folded) {
   std::string value;
   for (size_t i = 0; i < folded.size(); ++i) {
-    if (folded.compare(i, 2, "\r\n") == 0) ++i;
-    else value += folded[i];
+    if (folded.compare(i, 2, "\r\n") == 0)
+      ++i;
+    else
+      value += folded[i];
   }
   if (value.rfind("=?UTF-8?B?", 0) != 0) return value;
   std::string out;
@@ -116,7 +118,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mail.text_body = f[2];
   mail.html_body = f[3];
   mail.language = kLanguages[data[0] % 4];
-  if (data[0] & 4) mail.list_unsubscribe_url = "https://example.org/unsubscribe?token=" + std::string(data[1] % 80, 'A');
+  if (data[0] & 4)
+    mail.list_unsubscribe_url =
+        "https://example.org/unsubscribe?token=" + std::string(data[1] % 80, 'A');
   auto date = std::chrono::system_clock::from_time_t(946684800 + data[1] * 12345678LL);
 
   auto rendered = RenderMail(mail, date);
@@ -152,7 +156,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(headers.count(current) == 0);
     headers[current] = line.substr(colon + 1);
   }
-  std::vector<std::string> expected = {"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
+  std::vector<std::string> expected = {"From",           "To",          "Subject",
+                                       "Date",           "Message-ID",  "MIME-Version",
                                        "Auto-Submitted", "Content-Type"};
   if (!mail.language.empty()) expected.push_back("Content-Language");
   if (!mail.list_unsubscribe_url.empty()) {
@@ -167,8 +172,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(DecodeHeader(subject.substr(1)) == mail.subject);
   std::string from = headers["From"];
   std::string angle = "<" + mail.from + ">";
-  if (mail.from_name.empty()) FUZZ_CHECK(from == " " + mail.from);
-  else FUZZ_CHECK(from.size() > angle.size() && from.compare(from.size() - angle.size(), angle.size(), angle) == 0);
+  if (mail.from_name.empty())
+    FUZZ_CHECK(from == " " + mail.from);
+  else
+    FUZZ_CHECK(from.size() > angle.size() &&
+               from.compare(from.size() - angle.size(), angle.size(), angle) == 0);
 
   // Body: preamble, two parts, the closing delimiter.
   const std::string& ct = headers["Content-Type"];

@@ -81,8 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto fields = http::ParseRequestFields(req);
   if (!fields.ok()) {
     const Status& s = fields.status();
-    FUZZ_CHECK((s.code() == StatusCode::kInvalidArgument && s.error() == "invalid_request") ||
-               (s.code() == StatusCode::kUnsupportedMedia && s.error() == "unsupported_media_type"));
+    FUZZ_CHECK(
+        (s.code() == StatusCode::kInvalidArgument && s.error() == "invalid_request") ||
+        (s.code() == StatusCode::kUnsupportedMedia && s.error() == "unsupported_media_type"));
     FUZZ_CHECK(mode != 1);  // multipart fields are already decoded: nothing can be malformed
     return 0;
   }
@@ -98,8 +99,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto doc = nlohmann::json::parse(req.body);
     for (const auto& [key, value] : fields->values) {
       const auto& v = doc.at(key);
-      FUZZ_CHECK((v.is_string() && v.get<std::string>() == value) ||
-                 (key == "consent" && v.is_boolean() && value == (v.get<bool>() ? "true" : "false")));
+      FUZZ_CHECK(
+          (v.is_string() && v.get<std::string>() == value) ||
+          (key == "consent" && v.is_boolean() && value == (v.get<bool>() ? "true" : "false")));
     }
   }
 

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A real token, then tampered with as the input says.
   if (size < 10) return 0;
   int64_t id = 0;
-  for (size_t i = 0; i < 8; ++i) id = static_cast<int64_t>((static_cast<uint64_t>(id) << 8) | data[i]);
+  for (size_t i = 0; i < 8; ++i)
+    id = static_cast<int64_t>((static_cast<uint64_t>(id) << 8) | data[i]);
   std::string token = MakeUnsubscribeToken(kSecret, id);
   auto verified = VerifyUnsubscribeToken(kSecret, token);
   FUZZ_CHECK(verified && *verified == id);
@@ -46,8 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t pos = data[8] % (token.size() + 2);
   std::string rest = input.substr(9);
   if (pos < token.size()) {
-    if (rest.empty()) tampered.erase(pos, 1);  // cut
-    else tampered[pos] = rest[0];             // change one character
+    if (rest.empty())
+      tampered.erase(pos, 1);  // cut
+    else
+      tampered[pos] = rest[0];  // change one character
   } else if (pos == token.size()) {
     tampered += rest;
   } else {

@@ -1,7 +1,6 @@
-#include "integrations/cleverreach/answers.h"
-
 #include <catch2/catch.hpp>
 
+#include "integrations/cleverreach/answers.h"
 #include "integrations/cleverreach/response.h"
 
 using optin::StatusCode;
@@ -48,7 +47,8 @@ TEST_CASE("answer readers keep every row and refuse the wrong JSON shape", "[cle
   std::vector<Receiver> rows(2);
   rows[0].email = "Anna@Example.com";
   rows[1].email = "bob@example.com";
-  auto upsert = ReadUpsertAnswer(nlohmann::json::parse(R"([{"email":"anna@example.com"}, 5])"), rows);
+  auto upsert =
+      ReadUpsertAnswer(nlohmann::json::parse(R"([{"email":"anna@example.com"}, 5])"), rows);
   REQUIRE(upsert.ok());
   CHECK(upsert->succeeded == std::vector<std::string>{"Anna@Example.com"});
   CHECK(upsert->failed == std::vector<std::string>{"bob@example.com"});
