@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages optin needs to build, run and test; does nothing when all are present.
-# Usage: scripts/install-deps.sh [--with-bench] [--with-browser]
+# Usage: scripts/install-deps.sh [--with-bench] [--with-browser] [--with-fuzz]
 set -euo pipefail
 
-# --with-browser packages are optional: when they cannot be installed the browser test skips
-# (with a message) instead of the whole test command failing.
+# --with-browser and --with-fuzz packages are optional: when they cannot be installed the browser
+# test or the fuzz smoke test skips (with a message) instead of the whole test command failing.
 packages=(build-essential cmake pkg-config libcpp-httplib-dev libpqxx-dev libcurl4-openssl-dev
           libssl-dev catch2 nlohmann-json3-dev libidn2-dev postgresql-15 python3-aiosmtpd
           python3-yaml ca-certificates curl)
@@ -16,6 +16,8 @@ for arg in "$@"; do
       optional+=(chromium)
       # A Node.js from elsewhere (e.g. NodeSource) brings its own npm and conflicts with Debian's.
       command -v npm >/dev/null || optional+=(nodejs npm) ;;
+    # libFuzzer's runtime ships in libclang-rt-14-dev; the main build stays GCC.
+    --with-fuzz) optional+=(clang-14 libclang-rt-14-dev) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -40,5 +42,5 @@ fi
 if [ ${#missing_optional[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing_optional[*]}" >&2
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_optional[@]}" >/dev/null \
-    || echo "install-deps: could not install ${missing_optional[*]}; the browser test will be skipped" >&2
+    || echo "install-deps: could not install ${missing_optional[*]}; the tests needing them will be skipped" >&2
 fi

@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-scripts/install-deps.sh --with-browser --with-bench  # wrk and pgbench for the bench:smoke test
+scripts/install-deps.sh --with-browser --with-bench --with-fuzz  # wrk/pgbench for bench:smoke, clang for fuzz:smoke
 if [ ! -d tests/browser/node_modules/playwright-core ] && command -v npm >/dev/null; then
   (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) \
     || echo "test.sh: npm ci in tests/browser failed; the browser test will be skipped" >&2
@@ -41,6 +41,9 @@ scripts/pg-cluster.sh start "$tmp/pg" "$port"
 export OPTIN_TEST_DATABASE_URL=$(scripts/pg-cluster.sh url "$tmp/pg" "$port")
 export OPTIN_TEST_TMP=$tmp
 if [ -n "$sanitize" ]; then
+  # fuzz:smoke is left out: its targets are ASan + UBSan builds (clang) in every mode, and the
+  # plain suite already runs them.
+  ctest_args=(-E '^fuzz:smoke$' "${ctest_args[@]}")
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$root/tests/support/lsan.supp

@@ -68,7 +68,10 @@ Result<Millis> ParseDuration(const std::string& text) {
   if (unit == kUnits.end()) {
     return Bad("duration", "unknown unit in '" + text + "' (use ms, s, m, h, d, w or y)");
   }
-  if (n > (1LL << 62) / unit->second) return Bad("duration", "too large");
+  // Durations are added to clock readings in nanoseconds (int64: about 292 years), so a larger
+  // value would overflow there rather than mean "never".
+  constexpr long long kMaxMillis = 100 * 365 * 86'400'000LL;
+  if (n > kMaxMillis / unit->second) return Bad("duration", "too large (at most 100 years)");
   return Millis(n * unit->second);
 }
 

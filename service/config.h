@@ -73,7 +73,8 @@ struct Config {
   }
 };
 
-// Parses a duration such as "500ms", "60s", "10m" (minutes), "72h", "7d", "2w", "3y" (365 d).
+// Parses a duration such as "500ms", "60s", "10m" (minutes), "72h", "7d", "2w", "3y" (365 d);
+// at most 100 years.
 Result<Millis> ParseDuration(const std::string& text);
 // Parses "30/min", "5/s", "1000/h" or "off".
 Result<RateLimit> ParseRateLimit(const std::string& text);

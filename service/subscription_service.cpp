@@ -19,7 +19,6 @@ namespace optin {
 namespace {
 
 constexpr auto kListCacheTtl = std::chrono::seconds(5);
-constexpr size_t kMaxNameBytes = 200;
 constexpr size_t kMaxPageUrlBytes = 2000;
 constexpr size_t kMaxUserAgentBytes = 512;
 
@@ -57,11 +56,8 @@ void SubscriptionService::InvalidateLists() {
 }
 
 Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
-  auto email = NormalizeAddress(in.email);
+  auto email = ValidateSignup(in);
   if (!email.ok()) return email.status();
-  if (!IsCleanText(in.name, kMaxNameBytes) || !IsCleanText(in.language, 16) || !IsCleanText(in.list, 64)) {
-    return Status::InvalidArgument("invalid_request", "name, language or list is too long or not clean UTF-8 text");
-  }
   auto list = List(in.list.empty() ? "newsletter" : in.list);
   if (!list.ok()) return list.status();
   if (list->require_consent_checkbox && !in.consent_given) {

@@ -13,6 +13,7 @@
 #include "service/config.h"
 #include "service/model.h"
 #include "service/rate_limiter.h"
+#include "service/signup.h"
 #include "service/status.h"
 
 namespace optin {
@@ -21,17 +22,6 @@ class CounterFamily;
 class ListStore;
 class MetricsRegistry;
 class SubscriptionStore;
-
-// A signup as posted, before validation.
-struct SignupInput {
-  std::string email;
-  std::string list = "newsletter";
-  std::string name;
-  std::string language;
-  bool consent_given = false;
-  std::string page_url;
-  ClientInfo client;  // ip as seen (the service applies OPTIN_IP_MODE)
-};
 
 class SubscriptionService {
  public:

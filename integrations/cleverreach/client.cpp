@@ -1,21 +1,11 @@
 #include "integrations/cleverreach/client.h"
 
-#include <algorithm>
-#include <cctype>
-#include <unordered_set>
-
-#include "integrations/cleverreach/response.h"
+#include "integrations/cleverreach/answers.h"
 
 namespace optin::cleverreach {
 namespace {
 
 constexpr std::chrono::milliseconds kConnectTimeout(5'000);
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::string TrimSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -27,23 +17,6 @@ nlohmann::json ToJson(const Receiver& r) {
           {"activated", r.activated},  {"deactivated", r.deactivated},
           {"source", r.source},        {"global_attributes", r.global_attributes},
           {"attributes", r.attributes}};
-}
-
-RemoteReceiver FromJson(const nlohmann::json& j) {
-  RemoteReceiver r;
-  r.id = JsonInt(j, "id");
-  r.group_id = JsonInt(j, "group_id");
-  r.active = JsonInt(j, "active") != 0;
-  r.data.email = JsonString(j, "email");
-  r.data.registered = JsonInt(j, "registered");
-  r.data.activated = JsonInt(j, "activated");
-  r.data.deactivated = JsonInt(j, "deactivated");
-  r.data.source = JsonString(j, "source");
-  if (j.contains("attributes") && j["attributes"].is_object()) r.data.attributes = j["attributes"];
-  if (j.contains("global_attributes") && j["global_attributes"].is_object()) {
-    r.data.global_attributes = j["global_attributes"];
-  }
-  return r;
 }
 
 // Turns "already done" answers of idempotent calls into success.
@@ -89,13 +62,7 @@ Result<nlohmann::json> CleverReachClient::CallJson(const std::string& method,
   if (!response.ok()) return response.status();
   // The first path segment names the call in messages; the rest may hold an address.
   std::string what = method + " " + path.substr(0, path.find('/', 1));
-  if (response->status < 200 || response->status >= 300) {
-    return ErrorFromResponse(*response, what, {client_secret_, token_});
-  }
-  if (response->body.empty()) return nlohmann::json();
-  auto json = nlohmann::json::parse(response->body, nullptr, false);
-  if (json.is_discarded()) return MalformedAnswer(what);
-  return json;
+  return ReadJsonAnswer(*response, what, {client_secret_, token_});
 }
 
 std::string CleverReachClient::GroupPath(int64_t group_id) const {
@@ -104,19 +71,12 @@ std::string CleverReachClient::GroupPath(int64_t group_id) const {
 
 Result<UpsertResult> CleverReachClient::UpsertReceivers(int64_t group_id,
                                                         const std::vector<Receiver>& rows) {
-  UpsertResult result;
-  if (rows.empty()) return result;
+  if (rows.empty()) return UpsertResult();
   nlohmann::json batch = nlohmann::json::array();
   for (const auto& row : rows) batch.push_back(ToJson(row));
   auto answer = CallJson("POST", GroupPath(group_id) + "/receivers/upsertplus", batch.dump());
   if (!answer.ok()) return answer.status();
-  if (!answer->is_array()) return MalformedAnswer("upsert");
-  std::unordered_set<std::string> done;
-  for (const auto& item : *answer) done.insert(Lower(JsonString(item, "email")));
-  for (const auto& row : rows) {
-    (done.count(Lower(row.email)) ? result.succeeded : result.failed).push_back(row.email);
-  }
-  return result;
+  return ReadUpsertAnswer(*answer, rows);
 }
 
 Status CleverReachClient::DeactivateReceiver(int64_t group_id, const std::string& email) {
@@ -152,12 +112,7 @@ Result<std::vector<InactiveReceiver>> CleverReachClient::ListInactiveReceivers(i
   auto answer = CallJson("GET", GroupPath(group_id) + "/receivers?type=inactive&page=" +
                                     std::to_string(page) + "&pagesize=" + std::to_string(pagesize));
   if (!answer.ok()) return answer.status();
-  if (!answer->is_array()) return MalformedAnswer("inactive receivers");
-  std::vector<InactiveReceiver> rows;
-  for (const auto& item : *answer) {
-    rows.push_back(InactiveReceiver{JsonString(item, "email"), JsonInt(item, "deactivated")});
-  }
-  return rows;
+  return ReadInactiveAnswer(*answer);
 }
 
 Result<RemoteReceiver> CleverReachClient::GetReceiver(int64_t group_id,
@@ -165,18 +120,13 @@ Result<RemoteReceiver> CleverReachClient::GetReceiver(int64_t group_id,
   auto answer =
       CallJson("GET", GroupPath(group_id) + "/receivers/" + transport_.Escape(id_or_email));
   if (!answer.ok()) return answer.status();
-  if (!answer->is_object()) return MalformedAnswer("receiver");
-  return FromJson(*answer);
+  return ReadReceiverAnswer(*answer);
 }
 
 Result<std::vector<Group>> CleverReachClient::ListGroups() {
   auto answer = CallJson("GET", "/groups");
   if (!answer.ok()) return answer.status();
-  if (!answer->is_array()) return MalformedAnswer("groups");
-  std::vector<Group> groups;
-  for (const auto& item : *answer)
-    groups.push_back(Group{JsonInt(item, "id"), JsonString(item, "name")});
-  return groups;
+  return ReadGroupsAnswer(*answer);
 }
 
 }  // namespace optin::cleverreach

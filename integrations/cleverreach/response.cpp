@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 
@@ -93,8 +94,16 @@ int64_t JsonInt(const nlohmann::json& object, const char* key) {
   if (!object.is_object()) return 0;
   auto it = object.find(key);
   if (it == object.end()) return 0;
-  if (it->is_number_integer() || it->is_number_unsigned()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_unsigned()) {
+    auto v = it->get<uint64_t>();
+    return v <= static_cast<uint64_t>(INT64_MAX) ? static_cast<int64_t>(v) : 0;
+  }
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_number_float()) {
+    // Out of int64's range the cast is undefined behaviour: treat it as unreadable.
+    double v = it->get<double>();
+    return v > -9.2e18 && v < 9.2e18 ? static_cast<int64_t>(v) : 0;
+  }
   if (it->is_boolean()) return it->get<bool>() ? 1 : 0;
   if (it->is_string()) {
     const auto& s = it->get_ref<const std::string&>();

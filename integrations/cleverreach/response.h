@@ -30,6 +30,7 @@ Status ErrorFromResponse(const HttpResponse& response, const std::string& what,
 Status MalformedAnswer(const std::string& what);
 
 // Lenient field readers: CleverReach sends numbers sometimes as strings, and fields may be absent.
+// JsonInt gives 0 for what it cannot read, including numbers outside int64's range.
 int64_t JsonInt(const nlohmann::json& object, const char* key);
 std::string JsonString(const nlohmann::json& object, const char* key);
 

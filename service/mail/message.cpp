@@ -78,7 +78,10 @@ std::string FoldAscii(const std::string& text, size_t prefix_len) {
   while (i < text.size()) {
     size_t space = text.find(' ', i + 1);
     std::string word = text.substr(i, space == std::string::npos ? std::string::npos : space - i);
-    if (!out.empty() && line_len + word.size() > kHeaderLineLimit && word[0] == ' ') {
+    // Only before a word with text: a folded line of nothing but spaces is not RFC 5322
+    // (3.2.2), and some parsers end the header there.
+    if (!out.empty() && line_len + word.size() > kHeaderLineLimit && word[0] == ' ' &&
+        word.size() > 1) {
       out += "\r\n";
       line_len = 0;
     }
@@ -152,13 +155,13 @@ std::string QuotedPrintable(const std::string& text) {
     bool at_line_end = i + 1 == text.size() || text[i + 1] == '\n' ||
                        (text[i + 1] == '\r' && i + 2 < text.size() && text[i + 2] == '\n');
     bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_line_end);
+    // Keep room for the '=' of a soft break. Break before deciding on the line-start rule: a
+    // soft break starts a line too.
+    if (line.size() + (literal ? 1 : 3) > kQpLineLimit - 1) flush_line(false);
     if (line.empty() && (c == '.' || (c == 'F' && text.compare(i, 5, "From ") == 0)))
       literal = false;
-    std::string piece = literal ? std::string(1, static_cast<char>(c))
-                                : std::string{'=', kHex[c >> 4], kHex[c & 15]};
-    // Keep room for the '=' of a soft break.
-    if (line.size() + piece.size() > kQpLineLimit - 1) flush_line(false);
-    line += piece;
+    line += literal ? std::string(1, static_cast<char>(c))
+                    : std::string{'=', kHex[c >> 4], kHex[c & 15]};
   }
   if (!line.empty()) flush_line(true);
   return out;

@@ -34,6 +34,19 @@ TEST_CASE("durations parse with their units", "[config]") {
   }
 }
 
+// Found by tests/fuzz/config_fuzz.cpp: "99999y" was accepted, and "now + d" in nanoseconds
+// overflows past ~292 years (e.g. OPTIN_SYNC_INTERVAL in a condition-variable wait).
+TEST_CASE("durations are capped at 100 years", "[config]") {
+  CHECK(optin::ParseDuration("100y").ok());
+  CHECK(optin::ParseDuration("36500d").ok());
+  for (const char* too_long : {"101y", "36501d", "99999y", "999999999w", "1000000000h"}) {
+    INFO(too_long);
+    CHECK_FALSE(optin::ParseDuration(too_long).ok());
+  }
+  std::map<std::string, std::string> env = {{"OPTIN_SYNC_INTERVAL", "99999y"}};
+  CHECK_FALSE(LoadConfig(env, false).ok());
+}
+
 TEST_CASE("rate limits parse", "[config]") {
   auto r = optin::ParseRateLimit("30/min");
   REQUIRE(r.ok());

@@ -241,3 +241,32 @@ TEST_CASE("both bodies round-trip through quoted-printable", "[mail]") {
   CHECK(r->data.find("\r\n.leading") == std::string::npos);
   CHECK(r->data.find("\r\nFrom here") == std::string::npos);
 }
+
+// Found by tests/fuzz/mail_fuzz.cpp: the line-start rule was applied before the soft break that
+// started the line, so a long run of dots put a bare '.' at the start of a line.
+TEST_CASE("a soft line break never starts a line with a dot or From", "[mail]") {
+  auto m = SampleMail();
+  m.text_body = "x" + std::string(200, '.') + "\n" + std::string(75, 'y') + "From here\n";
+  auto r = RenderMail(m, kDate);
+  REQUIRE(r.ok());
+  for (const auto& line : Lines(r->data)) {
+    INFO(line);
+    CHECK(line.rfind(".", 0) != 0);
+    CHECK(line.rfind("From ", 0) != 0);
+  }
+  CHECK(PartBody(r->data, "text/plain") == Crlf(m.text_body));
+}
+
+// Found by tests/fuzz/mail_fuzz.cpp: folding before each of many spaces gave continuation lines
+// of nothing but a space, which RFC 5322 does not allow in a header.
+TEST_CASE("folding never leaves a header line of only white space", "[mail]") {
+  auto m = SampleMail();
+  m.subject = "a" + std::string(100, ' ') + "b" + std::string(100, ' ');
+  auto r = RenderMail(m, kDate);
+  REQUIRE(r.ok());
+  for (const auto& line : Lines(Headers(r->data))) {
+    INFO("[" + line + "]");
+    CHECK(line.find_first_not_of(" \t") != std::string::npos);
+  }
+  CHECK(HeaderValue(r->data, "Subject") == m.subject);
+}

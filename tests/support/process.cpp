@@ -63,6 +63,16 @@ pid_t Spawn(const std::vector<std::string>& args, const Env& env, const std::str
   return pid;
 }
 
+// A sanitizer build reports on stderr (and for leaks only at exit); tests that ignore the exit
+// code, like the fixture's teardown, must still fail on such a report.
+void CheckNoSanitizerReport(const std::string& log) {
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    size_t at = log.find(marker);
+    INFO("optin's stderr holds a sanitizer report:\n" << (at == std::string::npos ? "" : log.substr(at, 4000)));
+    CHECK(at == std::string::npos);
+  }
+}
+
 int DecodeStatus(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -105,6 +115,7 @@ CommandResult RunOptin(const std::vector<std::string>& args, const Env& env) {
   r.exit_code = done ? DecodeStatus(status) : -1;
   r.out = ReadFile(dir + "/out");
   r.err = ReadFile(dir + "/err");
+  CheckNoSanitizerReport(r.err);
   return r;
 }
 
@@ -160,11 +171,15 @@ bool OptinProcess::running() {
 
 int OptinProcess::WaitExit(std::chrono::milliseconds timeout) {
   if (!WaitUntil([&] { return !running(); }, timeout)) return -1;
+  CheckNoSanitizerReport(Log());
   return DecodeStatus(status_);
 }
 
 int OptinProcess::Terminate(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return DecodeStatus(status_);
+  if (pid_ <= 0) {
+    CheckNoSanitizerReport(Log());
+    return DecodeStatus(status_);
+  }
   kill(pid_, SIGTERM);
   int code = WaitExit(timeout);
   if (code == -1) Kill();

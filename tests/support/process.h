@@ -1,6 +1,7 @@
 // Runs the real `optin` binary for end-to-end tests: with a chosen environment, its stderr kept
 // in a file, its port read from the "listening on" log line, stopped by SIGTERM or SIGKILL.
-// One per test; not shared between threads.
+// A sanitizer report on its stderr fails the test once the process has exited by itself or on
+// SIGTERM. One per test; not shared between threads.
 #pragma once
 
 #include <sys/types.h>
