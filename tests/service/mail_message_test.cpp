@@ -61,12 +61,14 @@ std::string Base64Decode(const std::string& in) {
   static const std::string kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int val = 0, bits = -8;
+  // Unsigned: the accumulator keeps shifting left, which overflows an int (UBSan).
+  unsigned val = 0;
+  int bits = -8;
   for (char c : in) {
     if (c == '=') break;
     auto pos = kAlphabet.find(c);
     REQUIRE(pos != std::string::npos);
-    val = (val << 6) + static_cast<int>(pos);
+    val = (val << 6) + static_cast<unsigned>(pos);
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((val >> bits) & 0xFF));
