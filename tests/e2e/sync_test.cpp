@@ -159,12 +159,15 @@ TEST_CASE("sync: kill -9 in the middle of a batch loses nothing", "[e2e][db][syn
 
 TEST_CASE("sync: two optin processes drain one outbox, each item sent once", "[e2e][db][sync]") {
   FakeCleverReach fake;
-  OptinFixture f(SyncEnv(fake));
+  // A generous HTTP timeout: a call that times out is sent again (at least once), and this test
+  // counts sends; under sanitizers and load 2 s was seen to be too short.
+  Env env = SyncEnv(fake);
+  env["OPTIN_SYNC_HTTP_TIMEOUT"] = "20s";
+  OptinFixture f(env);
   int64_t gid = SetUpGroup(f, fake);
   f.process().Terminate();
   SeedConfirmed(f, 3000);
-  Env env = f.process().env();
-  OptinProcess second(env);
+  OptinProcess second(f.process().env());
   second.Start();
   f.Restart();
   second.WaitForPort();
