@@ -32,16 +32,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Env SyncEnv(const FakeCleverReach& fake) {
-  return Env{{"OPTIN_CLEVERREACH_CLIENT_ID", FakeCleverReach::kClientId},
-             {"OPTIN_CLEVERREACH_CLIENT_SECRET", FakeCleverReach::kClientSecret},
-             {"OPTIN_CLEVERREACH_API_URL", fake.api_url()},
-             {"OPTIN_CLEVERREACH_TOKEN_URL", fake.token_url()},
-             {"OPTIN_SYNC_INTERVAL", "200ms"},
-             {"OPTIN_SYNC_RETRY_BASE", "50ms"},
-             {"OPTIN_SYNC_429_BACKOFF", "200ms"},
-             {"OPTIN_SYNC_HTTP_TIMEOUT", "1s"}};
-}
+Env SyncEnv(const FakeCleverReach& fake) { return OptinEnvFor(fake, "1s"); }
 
 // Mails received by the SMTP server, counted by recipient.
 std::map<std::string, int> MailsByRecipient(const SmtpServer& smtp) {

@@ -11,16 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Env SyncEnv(const FakeCleverReach& fake) {
-  return Env{{"OPTIN_CLEVERREACH_CLIENT_ID", FakeCleverReach::kClientId},
-             {"OPTIN_CLEVERREACH_CLIENT_SECRET", FakeCleverReach::kClientSecret},
-             {"OPTIN_CLEVERREACH_API_URL", fake.api_url()},
-             {"OPTIN_CLEVERREACH_TOKEN_URL", fake.token_url()},
-             {"OPTIN_SYNC_INTERVAL", "200ms"},
-             {"OPTIN_SYNC_RETRY_BASE", "50ms"},
-             {"OPTIN_SYNC_429_BACKOFF", "200ms"},
-             {"OPTIN_SYNC_HTTP_TIMEOUT", "2s"}};
-}
+Env SyncEnv(const FakeCleverReach& fake) { return OptinEnvFor(fake, "2s"); }
 
 int64_t SetUpGroup(OptinFixture& f, FakeCleverReach& fake) {
   int64_t gid = fake.AddGroup("Newsletter");

@@ -205,4 +205,15 @@ void FakeCleverReach::FailUpsertOf(const std::string& email) {
   fail_upsert_.insert(fake::Lower(email));
 }
 
+std::map<std::string, std::string> OptinEnvFor(const FakeCleverReach& fake, const std::string& http_timeout) {
+  return {{"OPTIN_CLEVERREACH_CLIENT_ID", FakeCleverReach::kClientId},
+          {"OPTIN_CLEVERREACH_CLIENT_SECRET", FakeCleverReach::kClientSecret},
+          {"OPTIN_CLEVERREACH_API_URL", fake.api_url()},
+          {"OPTIN_CLEVERREACH_TOKEN_URL", fake.token_url()},
+          {"OPTIN_SYNC_INTERVAL", "200ms"},
+          {"OPTIN_SYNC_RETRY_BASE", "50ms"},
+          {"OPTIN_SYNC_429_BACKOFF", "200ms"},
+          {"OPTIN_SYNC_HTTP_TIMEOUT", http_timeout}};
+}
+
 }  // namespace optin::test

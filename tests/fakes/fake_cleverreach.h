@@ -165,4 +165,8 @@ class FakeCleverReach {
   int64_t next_receiver_id_ = 500001;
 };
 
+// The OPTIN_* settings that point an optin process at `fake`, with sync intervals short enough
+// for tests; `http_timeout` is OPTIN_SYNC_HTTP_TIMEOUT (e.g. "2s").
+std::map<std::string, std::string> OptinEnvFor(const FakeCleverReach& fake, const std::string& http_timeout);
+
 }  // namespace optin::test
