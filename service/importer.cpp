@@ -1,5 +1,6 @@
 #include "service/importer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -87,21 +88,37 @@ std::optional<std::string> NormalizeConsentTime(const std::string& input) {
   return std::string(out) + fraction + offset;
 }
 
+Importer::~Importer() {
+  for (auto& batch : in_flight_) batch.outcomes.wait();
+}
+
 Status Importer::Feed(const char* data, size_t size) {
   csv_.Feed(data, size, [this](const CsvRecord& r) { return OnRecord(r); });
   return error_;
 }
 
 Status Importer::Finish() {
-  if (!error_.ok()) return error_;
-  csv_.Finish([this](const CsvRecord& r) { return OnRecord(r); });
-  if (!error_.ok()) return error_;
-  error_ = Flush();
+  if (error_.ok()) csv_.Finish([this](const CsvRecord& r) { return OnRecord(r); });
+  if (error_.ok()) error_ = Flush();
+  while (!in_flight_.empty()) {
+    Status s = SettleOldest();
+    if (error_.ok()) error_ = s;
+  }
+  // Rejections arrive out of line order (a batch's outcomes after later rows were parsed).
+  auto& rejected = report_.rejected;
+  std::sort(rejected.begin(), rejected.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+  if (rejected.size() > kMaxRejected) rejected.resize(kMaxRejected);
   return error_;
 }
 
 void Importer::Reject(size_t line, const char* reason) {
-  if (report_.rejected.size() < kMaxRejected) report_.rejected.push_back({line, reason});
+  // The first kMaxRejected by line are kept; room for twice that bounds the memory.
+  auto& rejected = report_.rejected;
+  rejected.push_back({line, reason});
+  if (rejected.size() >= 2 * kMaxRejected) {
+    std::sort(rejected.begin(), rejected.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+    rejected.resize(kMaxRejected);
+  }
 }
 
 std::string Importer::Field(const CsvRecord& r, const char* column) const {
@@ -159,7 +176,23 @@ bool Importer::OnRecord(const CsvRecord& r) {
 
 Status Importer::Flush() {
   if (batch_.empty()) return Status::Ok();
-  auto outcomes = store_.ImportBatch(batch_);
+  if (in_flight_.size() >= kBatchesInFlight) {
+    Status s = SettleOldest();
+    if (!s.ok()) return s;
+  }
+  InFlight batch;
+  batch.lines = std::move(batch_lines_);
+  batch.outcomes = std::async(std::launch::async, [this, rows = std::move(batch_)] { return store_.ImportBatch(rows); });
+  in_flight_.push_back(std::move(batch));
+  batch_.clear();
+  batch_lines_.clear();
+  return Status::Ok();
+}
+
+Status Importer::SettleOldest() {
+  InFlight batch = std::move(in_flight_.front());
+  in_flight_.pop_front();
+  auto outcomes = batch.outcomes.get();
   if (!outcomes.ok()) return outcomes.status();
   for (size_t i = 0; i < outcomes->size(); ++i) {
     switch ((*outcomes)[i]) {
@@ -171,16 +204,14 @@ Status Importer::Flush() {
         break;
       case ImportOutcome::kSuppressed:
         ++report_.suppressed;
-        Reject(batch_lines_[i], "suppressed");
+        Reject(batch.lines[i], "suppressed");
         break;
       case ImportOutcome::kInvalid:
         ++report_.invalid;
-        Reject(batch_lines_[i], "invalid");
+        Reject(batch.lines[i], "invalid");
         break;
     }
   }
-  batch_.clear();
-  batch_lines_.clear();
   return Status::Ok();
 }
 

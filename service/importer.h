@@ -1,11 +1,15 @@
 // Importer: one CSV import (POST /admin/import) of subscribers who gave double opt-in elsewhere.
 // Columns email,name,list,consented_at,source (a header row, in any column order, is optional).
 // Rows are validated here and written in batches through ImportStore, so memory stays bounded
-// however long the input is. One per request; not safe for concurrent use.
+// however long the input is. Up to kBatchesInFlight batches are written at once, each in its own
+// transaction on its own connection, while parsing goes on (one PostgreSQL backend writing
+// batches was the import's limit). One per request; not safe for concurrent use.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,13 +43,16 @@ std::optional<std::string> NormalizeConsentTime(const std::string& text);
 class Importer {
  public:
   static constexpr size_t kBatchSize = 1000;
+  static constexpr size_t kBatchesInFlight = 2;
   static constexpr size_t kMaxRejected = 20;
   using ListResolver = std::function<Result<ListInfo>(const std::string& slug)>;
 
   Importer(ImportStore& store, ListResolver lists) : store_(store), lists_(std::move(lists)) {}
+  ~Importer();  // waits for batches still being written
 
-  // Feeds the next chunk of the body; a database failure stops the import (earlier batches
-  // stay imported).
+  // Feeds the next chunk of the body; a database failure stops the import (batches written by
+  // then stay imported — with batches in flight, possibly one after the failed one; importing
+  // the same file again is safe: imported rows count as already subscribed).
   Status Feed(const char* data, size_t size);
   // Ends the input and writes the last batch.
   Status Finish();
@@ -53,7 +60,10 @@ class Importer {
 
  private:
   bool OnRecord(const CsvRecord& record);
+  // Hands the current batch to a writer; when kBatchesInFlight are busy, first settles the oldest.
   Status Flush();
+  // Waits for the oldest batch in flight and counts its outcomes.
+  Status SettleOldest();
   void Reject(size_t line, const char* reason);
   std::string Field(const CsvRecord& record, const char* column) const;
 
@@ -65,6 +75,11 @@ class Importer {
   std::map<std::string, int64_t> list_ids_;  // slug -> id (0 = unknown)
   std::vector<ImportRow> batch_;
   std::vector<size_t> batch_lines_;
+  struct InFlight {
+    std::vector<size_t> lines;
+    std::future<Result<std::vector<ImportOutcome>>> outcomes;
+  };
+  std::deque<InFlight> in_flight_;  // oldest first
   Status error_;
   ImportReport report_;
 };

@@ -42,7 +42,11 @@ class SuppressionStore {
   Result<bool> RemoveDomain(const std::string& domain);
   Result<std::vector<DomainSuppression>> Domains();
 
-  // Positions (0-based) of `hashes` suppressed globally or for `list_id` (0 = global only).
+  // Positions (0-based, ascending) of `hashes` suppressed globally or for `list_id` (0 = global
+  // only). From kParallelCheckThreshold distinct hashes on, parts are checked in parallel on
+  // kCheckParallelism connections.
+  static constexpr size_t kParallelCheckThreshold = 20000;
+  static constexpr size_t kCheckParallelism = 2;
   Result<std::vector<size_t>> CheckHashes(const std::vector<std::string>& hashes, int64_t list_id);
 
   Result<std::vector<SuppressionEntry>> EntriesOf(const std::string& email_hash);

@@ -5,6 +5,7 @@
 WITH doomed AS (
   SELECT id FROM subscriptions
   WHERE status = 'pending' AND signed_up_at < now() - make_interval(secs => $1)
+    AND confirmed_at IS NULL AND unsubscribed_at IS NULL  -- true when pending: index subscriptions_open_age
     AND coalesce(last_confirmation_mail, signed_up_at) < now() - make_interval(secs => $1)
   ORDER BY signed_up_at LIMIT $2
   FOR UPDATE SKIP LOCKED

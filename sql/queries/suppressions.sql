@@ -59,11 +59,18 @@ FROM suppressions s LEFT JOIN lists l ON l.id = s.list_id
 WHERE s.email_hash = $1 ORDER BY s.created_at
 
 -- name: suppressions-check-hashes
--- Positions (1-based) of the hashes in $1 that are suppressed globally or for list $2.
+-- Positions (1-based, in no particular order) of the hashes in $1 that are suppressed globally
+-- or for list $2. The LATERAL ... LIMIT 1 keeps the plan an index probe per hash: given the array
+-- as a constant, the planner would hash all suppression entries instead (twice as slow at 1 M).
 SELECT x.i FROM unnest($1::text[]) WITH ORDINALITY AS x(h, i)
-WHERE EXISTS (SELECT 1 FROM suppressions s
-              WHERE s.email_hash = x.h AND (s.list_id IS NULL OR s.list_id = $2))
-ORDER BY x.i
+CROSS JOIN LATERAL (SELECT 1 FROM suppressions s
+                    WHERE s.email_hash = x.h AND (s.list_id IS NULL OR s.list_id = $2)
+                    LIMIT 1) hit
+
+-- name: bulk-read-settings
+-- For one transaction that passes a large array: plan once without looking at the array (a custom
+-- plan for a 50 000-element constant takes 40 ms to make) and without JIT compilation.
+SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)
 
 -- name: domain-suppression-add
 -- Blocks a whole domain (and its subdomains when $2).

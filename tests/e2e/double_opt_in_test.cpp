@@ -264,6 +264,38 @@ TEST_CASE("suppressions: admin adds, checks, lifts, and domains block signups", 
   f.WaitForMails(2);
 }
 
+TEST_CASE("a large suppression check answers every address, in input order", "[e2e][db]") {
+  OptinFixture f;
+  // 15 000 addresses (parallel normalisation and parallel database parts): every 4th suppressed
+  // by an entry, one domain blocked, one invalid address in the middle, duplicates.
+  f.db().Exec(
+      "INSERT INTO suppressions (email_hash, email, reason, source) "
+      "SELECT encode(sha256(convert_to('u' || i || '@example.com', 'UTF8')), 'hex'), "
+      "       'u' || i || '@example.com', 'test', 'admin' FROM generate_series(0, 15000, 4) i");
+  REQUIRE(f.Admin("POST", "/admin/suppressions", {{"domain", "blocked.test"}})->status == 201);
+  json emails = json::array();
+  json expected = json::array();
+  for (int i = 0; i < 15000; ++i) {
+    std::string e = "u" + std::to_string(i) + "@example.com";
+    emails.push_back(i % 2 ? e : "U" + e.substr(1));  // case does not matter
+    if (i % 4 == 0) expected.push_back(e);
+    if (i == 7000) emails.push_back("not an address");
+    if (i == 9000) {
+      emails.push_back("x@blocked.test");
+      expected.push_back("x@blocked.test");
+    }
+    if (i == 12000) {
+      emails.push_back(e);  // a duplicate is reported again
+      expected.push_back(e);
+    }
+  }
+  auto check = f.Admin("POST", "/admin/suppressions/check", {{"emails", emails}});
+  REQUIRE(check->status == 200);
+  auto doc = json::parse(check->body);
+  CHECK(doc["suppressed"] == expected);
+  CHECK(doc["invalid"] == json{"not an address"});
+}
+
 TEST_CASE("concurrent signups of one address send one mail", "[e2e][db]") {
   OptinFixture f;
   std::vector<std::thread> threads;

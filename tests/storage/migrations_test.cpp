@@ -52,3 +52,18 @@ TEST_CASE("consent events cannot be updated", "[migrations][db]") {
   CHECK_THROWS(db.Exec("UPDATE consent_events SET email_hash = 'y'"));
   CHECK(db.Scalar("SELECT email_hash FROM consent_events") == "x");
 }
+
+TEST_CASE("no subscriptions index is partial on status, and pending means open", "[migrations][db]") {
+  TestDatabase db;
+  // An index "WHERE status = 'pending'" matched the guard of "WHERE id = $1 AND status =
+  // 'pending'" (signup, confirmation), and the planner walked all pending rows instead of using
+  // the primary key (V008). Partial indexes must use a predicate those statements do not imply.
+  CHECK(db.Scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'subscriptions' "
+                  "AND indexdef ~* 'WHERE.*status = ''pending'''") == "0");
+  CHECK(db.Scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'subscriptions_open_age'") == "1");
+  db.Exec("INSERT INTO subscribers (email, email_hash) VALUES ('a@example.com', 'h')");
+  CHECK_THROWS(db.Exec(
+      "INSERT INTO subscriptions (subscriber_id, list_id, language, status, unsubscribed_at) "
+      "SELECT id, 1, 'de', 'pending', now() FROM subscribers"));
+  CHECK(db.Scalar("SELECT count(*) FROM subscriptions") == "0");
+}
