@@ -4,6 +4,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <unordered_set>
 
 #include "service/address.h"
 #include "service/log.h"
@@ -95,13 +96,15 @@ void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<s
       LogWarn("cleverreach_batch_halved", {{"batch_size", batch_size_}});
       continue;
     }
+    std::unordered_set<std::string> succeeded;
+    if (result.ok()) succeeded.insert(result->succeeded.begin(), result->succeeded.end());
     for (size_t k = pos; k < pos + n; ++k) {
       size_t i = idx[k];
       if (!result.ok()) {
         Fail(result.status(), items[i], out[i]);
         continue;
       }
-      if (std::find(result->succeeded.begin(), result->succeeded.end(), items[i].email) != result->succeeded.end()) {
+      if (succeeded.count(items[i].email) > 0) {
         out[i] = Delivered();
         continue;
       }

@@ -122,7 +122,10 @@ Result<std::vector<size_t>> SuppressionStore::CheckHashes(const std::vector<std:
   for (size_t k = 0; k < order.size(); ++k) {
     if (k == 0 || hashes[order[k]] != hashes[order[k - 1]]) firsts.push_back(k);
   }
-  size_t parts = firsts.size() >= kParallelCheckThreshold ? kCheckParallelism : 1;
+  // Never more parts than half the pool, so a check cannot starve the other requests.
+  size_t parts = firsts.size() >= kParallelCheckThreshold
+                     ? std::clamp<size_t>(static_cast<size_t>(pool_.Stats().size / 2), 1, kCheckParallelism)
+                     : 1;
   std::vector<std::vector<size_t>> found(parts);  // indexes into `firsts`
   auto check_part = [&](size_t part) -> Status {
     size_t begin = firsts.size() * part / parts, end = firsts.size() * (part + 1) / parts;
