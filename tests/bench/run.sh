@@ -102,6 +102,9 @@ start_optin() {
   done
   echo "run.sh: optin did not start" >&2; tail -20 "$log" >&2; exit 1
 }
+# Before each timed step: write back what the previous steps dirtied (seeding 1 000 000 rows and
+# its VACUUM leave ~0.5 GB for the checkpointer), so no step pays for an earlier one's writes.
+settle() { sql -c "CHECKPOINT" >/dev/null; }
 rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
 # Runs wrk; prints "requests/s p99_ms non2xx". Arguments: connections, script, extra env, path.
@@ -148,7 +151,9 @@ say "signup vs pgbench (${dur}s x $rounds each)"
 pg_tps=0 signup_rps=0
 export BENCH_RUN=$(date +%s%N)
 for round in $(seq 1 "$rounds"); do
+  settle
   pg_tps=$(max "$pg_tps" "$(pgbench_tps)")
+  settle
   BENCH_RUN=$BENCH_RUN$round
   read -r r signup_p99_max bad < <(wrk_run "$conns" subscribe.lua "$optin_url")
   [ "$bad" = 0 ] || { echo "run.sh: $bad failed signups" >&2; exit 1; }
@@ -169,15 +174,18 @@ SELECT optin_signup(e, encode(sha256(convert_to(e, 'UTF8')), 'hex'), '', 'bench.
                     '<' || md5(e) || '@bench>', repeat(md5(e), :msgsize / 32))
 FROM (SELECT 'pgb' || :client_id || '.' || :r || '@bench.example.com' AS e) x;
 EOF_SQL
+# The baseline's queued mails are dropped: mailing them would load every later step.
+drop_baseline_mails() { sql -c "DELETE FROM mail_outbox WHERE recipient LIKE 'pgb%'" >/dev/null; }
 signup_sql_tps() {
   pgbench -n -c"$conns" -j"$threads" -T"$dur" -D msgsize="$msg_bytes" -f "$tmp/signup.sql" "$db_url" 2>&1 \
     | awk '/^tps = / { printf "%.0f\n", $3; exit }'
+  drop_baseline_mails
 }
 msg_bytes=$(find "$OPTIN_MAIL_DIR" -name '*.eml' -printf '%s\n' | awk '{ t += $1; n++ } END { printf "%d", n ? t / n : 3500 }')
 say "the signup's SQL alone via pgbench ($msg_bytes-byte mails)"
 stop_pid "$optin_pid"  # its mailer would otherwise send these rows' mails meanwhile
 sql_tps=0
-for _ in $(seq 1 "$rounds"); do sql_tps=$(max "$sql_tps" "$(signup_sql_tps)"); done
+for _ in $(seq 1 "$rounds"); do settle; sql_tps=$(max "$sql_tps" "$(signup_sql_tps)"); done
 start_optin
 signups=$(sql -c "SELECT count(*) FROM subscriptions WHERE status = 'pending'")
 [ "$signups" -gt 0 ] || { echo "run.sh: no signup was stored" >&2; exit 1; }
@@ -188,6 +196,7 @@ signups=$(sql -c "SELECT count(*) FROM subscriptions WHERE status = 'pending'")
 half=$(awk -v r="$signup_rps" 'BEGIN { printf "%.0f", r / 2 }')
 pause_ms=$(awk -v c="$conns" -v h="$half" 'BEGIN { printf "%d", (h > 0) ? c * 1000 / h : 10 }')
 say "signup paced at ~$half req/s (${pause_ms} ms pause per connection)"
+settle
 read -r paced_rps signup_p99 bad < <(BENCH_RUN=${BENCH_RUN}p BENCH_DELAY_MS=$pause_ms wrk_run "$conns" subscribe.lua "$optin_url")
 [ "$bad" = 0 ] || { echo "run.sh: $bad failed paced signups" >&2; exit 1; }
 # The same rate as SQL alone, for what PostgreSQL's commits on this disk allow: pgbench throttled
@@ -202,7 +211,10 @@ pgbench_p99() {  # script, database URL
 }
 say "the same rate as SQL alone (pgbench -R $paced_rps)"
 stop_pid "$optin_pid"
+settle
 sql_p99=$(pgbench_p99 "$tmp/signup.sql" "$db_url")
+drop_baseline_mails
+settle
 insert_p99=$(pgbench_p99 "$tmp/insert.sql" "$pgb_url")
 start_optin
 
@@ -230,6 +242,7 @@ SELECT token || ' ' || rtrim(translate(encode(body || substring(
 FROM (SELECT token, '\x55'::bytea || int8send(id) AS body FROM mx_sub ORDER BY id) t;
 EOF
 mixed_rps=0
+settle
 read -r mixed_rps _ bad < <(BENCH_TOKENS=$tmp/tokens.txt BENCH_THREADS=$threads wrk_run "$conns" mixed.lua "$optin_url")
 [ "$bad" = 0 ] || { echo "run.sh: $bad failed confirm/unsubscribe requests" >&2; exit 1; }
 confirmed_unsubscribed=$(sql -c "SELECT count(*) FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id
@@ -254,6 +267,7 @@ awk -v n="$check" -v s="$suppressions" 'BEGIN {
   }
   printf "]}" }' >"$tmp/check.json"
 admin_curl() { curl -sS --fail-with-body -o "$tmp/reply.json" -w '%{time_total}' -H "Authorization: Bearer $OPTIN_ADMIN_TOKEN" "$@"; }
+settle
 check_s=999
 for _ in 1 2 3; do
   t=$(admin_curl -H "Content-Type: application/json" --data-binary @"$tmp/check.json" "$optin_url/admin/suppressions/check")
@@ -271,6 +285,7 @@ say "import of $import_rows rows"
   awk -v n="$import_rows" -v run="$BENCH_RUN" 'BEGIN { for (i = 0; i < n; i++)
       printf "imp%s.%d@bench.example.com,Bench %d,,2024-01-01T12:00:00Z,bench\n", run, i, i }'
 } >"$tmp/import.csv"
+settle
 import_s=$(admin_curl -H "Content-Type: text/csv" --data-binary @"$tmp/import.csv" "$optin_url/admin/import")
 grep -q "\"imported\":$import_rows[,}]" "$tmp/reply.json" || { echo "run.sh: import answered $(head -c 300 "$tmp/reply.json")" >&2; exit 1; }
 import_rate=$(awk -v n="$import_rows" -v t="$import_s" 'BEGIN { printf "%.0f", n / t }')
@@ -300,6 +315,7 @@ WITH u AS (
 INSERT INTO sync_outbox (action, subscription_id, email_hash)
 SELECT 'upsert_receiver', s.id, u.email_hash FROM s JOIN u ON u.id = s.subscriber_id;
 EOF
+settle
 push_start=$(now)
 start_optin OPTIN_CLEVERREACH_CLIENT_ID=fake-client-id OPTIN_CLEVERREACH_CLIENT_SECRET=fake-client-secret-s3cr3t \
   OPTIN_CLEVERREACH_API_URL="$api_url" OPTIN_CLEVERREACH_TOKEN_URL="$token_url" OPTIN_SYNC_INTERVAL=1h
@@ -325,6 +341,7 @@ sql -c "DELETE FROM mail_outbox"
 start_optin OPTIN_SMTP_URL=smtp://127.0.0.1:$smtp_port
 # One transaction queues $mails confirmation mails for fresh pending subscriptions; the NOTIFY
 # trigger wakes the mailer at commit.
+settle
 mail_start=$(now)
 sql -v n="$mails" <<'EOF'
 WITH u AS (
