@@ -10,19 +10,12 @@
 
 namespace optin {
 namespace {
-const QueryName kSuppressionCheckOne("suppression-check-one");
 const QueryName kSignup("subscription-signup");
-const QueryName kTokenLookup("confirmation-token-lookup");
-const QueryName kConfirm("subscription-confirm");
-const QueryName kTokensUse("confirmation-tokens-use");
-const QueryName kEventConfirmed("consent-event-confirmed");
-const QueryName kSyncUpsert("sync-enqueue-upsert");
+const QueryName kConfirmAll("subscription-confirm-all");
 const QueryName kForUnsubscribe("subscription-for-unsubscribe");
 const QueryName kLockSubscriber("subscriber-lock-for-subscription");
 const QueryName kTokenPeek("confirmation-token-peek");
 const QueryName kSubscriptionPeek("subscription-peek");
-
-const char* NullIfEmpty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
 }  // namespace
 
@@ -50,41 +43,23 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
 
 Result<ConfirmOutcome> SubscriptionStore::Confirm(const std::string& token_hash, const ClientInfo& client) {
   ConfirmOutcome out;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
-    out = ConfirmOutcome();
-    auto r = txn.exec_prepared(kTokenLookup, token_hash);
-    if (r.empty()) return Status::Ok();  // kNotFound
-    const auto& row = r[0];
-    int64_t subscription_id = row[0].as<int64_t>();
-    bool expired = row[1].as<bool>(), used = row[2].as<bool>();
-    std::string status = row[3].c_str();
-    int64_t subscriber_id = row[4].as<int64_t>();
-    std::string email = row[5].c_str(), email_hash = row[6].c_str();
-    out.language = row[7].c_str();
-    out.list = ListFromRow(row, 8);
-    if (status == "confirmed") {
-      out.result = ConfirmResult::kAlreadyConfirmed;
-      txn.exec_prepared(kTokensUse, subscription_id);
-      return Status::Ok();
+  std::string outcome;
+  // One statement (the optin_confirm function, V009): one round trip, atomic without BEGIN/COMMIT.
+  Status s = RunStatement(pool_, [&](pqxx::nontransaction& txn) {
+    pqxx::row row = txn.exec_prepared1(kConfirmAll, token_hash, client.ip, client.user_agent);
+    outcome = row[0].c_str();
+    if (outcome != "not_found") {
+      out.language = row[1].c_str();
+      out.list = ListFromRow(row, 2);
     }
-    if (used || expired || status != "pending") {
-      out.result = ConfirmResult::kExpired;
-      return Status::Ok();
-    }
-    auto suppressed = txn.exec_prepared1(kSuppressionCheckOne, email_hash, out.list.id, AddressDomain(email));
-    if (suppressed[0].as<bool>()) {
-      out.result = ConfirmResult::kExpired;
-      return Status::Ok();
-    }
-    txn.exec_prepared(kConfirm, subscription_id);
-    txn.exec_prepared(kTokensUse, subscription_id);
-    txn.exec_prepared(kEventConfirmed, subscriber_id, subscription_id, out.list.id, email_hash,
-                      NullIfEmpty(client.ip), client.user_agent);
-    txn.exec_prepared(kSyncUpsert, subscription_id, email_hash, out.list.id);
-    out.result = ConfirmResult::kConfirmed;
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  if (outcome == "not_found") out.result = ConfirmResult::kNotFound;
+  else if (outcome == "already_confirmed") out.result = ConfirmResult::kAlreadyConfirmed;
+  else if (outcome == "expired") out.result = ConfirmResult::kExpired;
+  else if (outcome == "confirmed") out.result = ConfirmResult::kConfirmed;
+  else return Status::Internal("unexpected confirmation outcome");
   return out;
 }
 

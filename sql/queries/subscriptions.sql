@@ -1,48 +1,11 @@
--- name: suppression-check-one
--- Whether an address is suppressed globally, for list $2, or by its domain $3.
-SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $1 AND (list_id IS NULL OR list_id = $2))
-    OR EXISTS (SELECT 1 FROM domain_suppressions d
-               WHERE d.domain = $3
-                  OR (d.include_subdomains AND right($3, length(d.domain) + 1) = '.' || d.domain))
+-- name: subscription-confirm-all
+-- A confirmation in one statement (optin_confirm, migration V009): outcome, language and list.
+SELECT * FROM optin_confirm($1, $2, $3)
 
 -- name: subscription-signup
 -- A signup in one statement (optin_signup, migration V006): suppression check, subscriber and
 -- subscription upserts, consent event, mail claim, token and queued mail. Returns the outcome.
 SELECT optin_signup($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-
--- name: confirmation-token-lookup
--- The subscription behind a confirmation token, locked for its state change.
-SELECT t.subscription_id, t.expires_at < now() AS expired, t.used_at IS NOT NULL AS used,
-       s.status, s.subscriber_id, u.email, u.email_hash, s.language,
-       l.id, l.slug, l.name, l.language, coalesce(l.cleverreach_group_id, ''),
-       l.require_consent_checkbox, l.consent_text, coalesce(l.thank_you_url, ''),
-       coalesce(l.confirmed_url, '')
-FROM confirmation_tokens t
-JOIN subscriptions s ON s.id = t.subscription_id
-JOIN subscribers u ON u.id = s.subscriber_id
-JOIN lists l ON l.id = s.list_id
-WHERE t.token_hash = $1
-FOR UPDATE OF s
-
--- name: subscription-confirm
--- pending -> confirmed.
-UPDATE subscriptions SET status = 'confirmed', confirmed_at = now()
-WHERE id = $1 AND status = 'pending'
-
--- name: confirmation-tokens-use
--- Every open confirmation token of the subscription is spent.
-UPDATE confirmation_tokens SET used_at = now() WHERE subscription_id = $1 AND used_at IS NULL
-
--- name: consent-event-confirmed
--- Ledger: the confirmation link was used (IP per OPTIN_IP_MODE, user agent).
-INSERT INTO consent_events (subscriber_id, subscription_id, list_id, email_hash, kind, ip,
-                            user_agent, channel)
-VALUES ($1, $2, $3, $4, 'confirmed', $5::inet, nullif($6, ''), 'link')
-
--- name: sync-enqueue-upsert
--- CleverReach must learn a confirmed receiver (only for lists with a group).
-INSERT INTO sync_outbox (action, subscription_id, email_hash)
-SELECT 'upsert_receiver', $1, $2 FROM lists WHERE id = $3 AND cleverreach_group_id IS NOT NULL
 
 -- name: subscription-for-unsubscribe
 -- A subscription with its subscriber and list, locked for unsubscribing.

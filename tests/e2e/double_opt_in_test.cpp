@@ -202,6 +202,40 @@ TEST_CASE("tampered, foreign and expired tokens", "[e2e][db]") {
   CHECK(Count(f, "subscriptions", "status = 'pending'") == "1");
 }
 
+TEST_CASE("a confirmation records who confirmed, and a suppression since the signup kills the link", "[e2e][db]") {
+  OptinFixture f;
+  f.Subscribe("who@example.com");
+  f.Subscribe("later.blocked@example.com");
+  f.Subscribe("someone@gone.test");
+  std::string who = f.ConfirmTokenFor("who@example.com");
+  std::string blocked = f.ConfirmTokenFor("later.blocked@example.com");
+  std::string domain = f.ConfirmTokenFor("someone@gone.test");
+
+  httplib::Headers agent = {{"User-Agent", "ConfirmingBrowser/1.0"}};
+  auto ok = f.client().Post("/confirm", agent, "token=" + who, "application/x-www-form-urlencoded");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  CHECK(f.db().Scalar("SELECT host(ip) || ' ' || user_agent || ' ' || channel FROM consent_events "
+                      "WHERE kind = 'confirmed'") == "127.0.0.1 ConfirmingBrowser/1.0 link");
+  CHECK(Count(f, "confirmation_tokens", "used_at IS NULL AND subscription_id = (SELECT s.id FROM subscriptions s "
+                                        "JOIN subscribers u ON u.id = s.subscriber_id WHERE u.email = 'who@example.com')") == "0");
+
+  // Suppressed (the address, or its domain) after the mail went out: the link is dead, nothing
+  // changes. The entry is written directly, as a concurrent writer's would be, so that the
+  // subscription is still pending and the confirmation's own check is what refuses it.
+  f.db().Exec("INSERT INTO suppressions (email_hash, email, reason, source) "
+              "SELECT email_hash, email, 'test', 'admin' FROM subscribers WHERE email = 'later.blocked@example.com'");
+  REQUIRE(f.Admin("POST", "/admin/suppressions", {{"domain", "gone.test"}})->status == 201);
+  std::string events = Count(f, "consent_events");
+  for (const std::string& token : {blocked, domain}) {
+    auto r = f.PostJson("/confirm", {{"token", token}});
+    CHECK(r->status == 410);
+  }
+  CHECK(Count(f, "consent_events") == events);
+  CHECK(Count(f, "subscriptions", "status = 'confirmed'") == "1");
+  CHECK(Count(f, "subscriptions", "status = 'pending'") == "2");
+}
+
 TEST_CASE("admin needs its bearer token", "[e2e][db]") {
   OptinFixture f;
   for (const char* auth : {"", "Bearer wrong-token-wrong-token", "Basic dGVzdA==", "Bearer "}) {
