@@ -105,6 +105,16 @@ start_optin() {
 # Before each timed step: write back what the previous steps dirtied (seeding 1 000 000 rows and
 # its VACUUM leave ~0.5 GB for the checkpointer), so no step pays for an earlier one's writes.
 settle() { sql -c "CHECKPOINT" >/dev/null; }
+# Polls until TABLE is empty; prints the seconds since START (from now()). Fails after 300 s
+# with MESSAGE.
+seconds_until_empty() {
+  local table=$1 start=$2 message=$3
+  until [ "$(sql -c "SELECT count(*) FROM $table")" = 0 ]; do
+    awk -v s="$start" -v n="$(now)" 'BEGIN { exit !(n - s > 300) }' && { echo "run.sh: $message" >&2; exit 1; }
+    sleep 0.05
+  done
+  awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }'
+}
 rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
 # Runs wrk; prints "requests/s p99_ms non2xx". Arguments: connections, script, extra env, path.
@@ -322,11 +332,7 @@ settle
 push_start=$(now)
 start_optin OPTIN_CLEVERREACH_CLIENT_ID=fake-client-id OPTIN_CLEVERREACH_CLIENT_SECRET=fake-client-secret-s3cr3t \
   OPTIN_CLEVERREACH_API_URL="$api_url" OPTIN_CLEVERREACH_TOKEN_URL="$token_url" OPTIN_SYNC_INTERVAL=1h
-until [ "$(sql -c 'SELECT count(*) FROM sync_outbox')" = 0 ]; do
-  awk -v s="$push_start" -v n="$(now)" 'BEGIN { exit !(n - s > 300) }' && { echo "run.sh: push did not finish" >&2; exit 1; }
-  sleep 0.05
-done
-push_s=$(awk -v s="$push_start" -v e="$(now)" 'BEGIN { print e - s }')
+push_s=$(seconds_until_empty sync_outbox "$push_start" "the push did not finish")
 stop_pid "$optin_pid"
 kill -TERM "$fake_pid"; wait "$fake_pid" || true; forget_pid "$fake_pid"
 receivers=$(sed -n 's/^receivers=\([0-9]*\) .*/\1/p' "$tmp/fake.log")
@@ -365,11 +371,7 @@ SELECT 'confirmation', s.id, u.email_hash, u.email, '<bench.' || s.id || '@local
        repeat('Bitte bestaetigen Sie Ihre Anmeldung: http://127.0.0.1/confirm?token=x' || E'\r\n', 20)
 FROM s JOIN u ON u.id = s.subscriber_id;
 EOF
-until [ "$(sql -c 'SELECT count(*) FROM mail_outbox')" = 0 ]; do
-  awk -v s="$mail_start" -v n="$(now)" 'BEGIN { exit !(n - s > 300) }' && { echo "run.sh: mails did not drain" >&2; exit 1; }
-  sleep 0.05
-done
-mail_s=$(awk -v s="$mail_start" -v e="$(now)" 'BEGIN { print e - s }')
+mail_s=$(seconds_until_empty mail_outbox "$mail_start" "the mails did not drain")
 stop_pid "$optin_pid"
 stop_pid "$smtp_pid"
 delivered=$(find "$tmp/smtp" -name 'msg-*.eml' | wc -l)
