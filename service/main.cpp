@@ -1,21 +1,17 @@
 // optin's entry point: parses the command line, reads the configuration and hands over to the
 // command. Exit codes: 0 success, 1 runtime failure, 2 usage error.
-#include <signal.h>
-
 #include <csignal>
-#include <functional>
-
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "service/app.h"
-#include "service/commands.h"
-#include "service/config.h"
-#include "service/log.h"
+#include "service/wiring/app.h"
+#include "service/wiring/commands.h"
+#include "service/base/config.h"
+#include "service/base/log.h"
+#include "service/wiring/parts.h"
 #include "storage/migrations.h"
 
 namespace {
@@ -46,22 +42,6 @@ const char* CommandHelp(const std::string& cmd) {
   if (cmd == "sync") return "usage: optin sync [--once]\n  Runs the CleverReach sync. --once: drain what is due, pull unsubscribes once, exit.\n";
   if (cmd == "purge") return "usage: optin purge\n  Deletes what the retention rules say is due and prints the counts.\n";
   return nullptr;
-}
-
-// Blocks SIGINT/SIGTERM in every thread and returns a thread that waits for them and calls `on_signal`.
-std::thread StartSignalThread(std::function<void()> on_signal) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread t([set, on_signal = std::move(on_signal)] {
-    int sig = 0;
-    sigwait(&set, &sig);
-    optin::LogInfo("shutdown_requested", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-    on_signal();
-  });
-  return t;
 }
 
 }  // namespace
@@ -124,8 +104,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     optin::App* raw = app->get();
-    std::thread signals = StartSignalThread([raw] { raw->Stop(); });
-    signals.detach();
+    optin::StartSignalThread([raw] { raw->Stop(); });
     return raw->Serve();
   }
   if (cmd == "sync") return optin::RunSyncCommand(*config, once);

@@ -1,6 +1,6 @@
 #include "storage/erasure_ops.h"
 
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "storage/queries.h"
 
 namespace optin {

@@ -7,7 +7,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
-#include "service/privacy_model.h"
+#include "service/domain/privacy_model.h"
 
 namespace optin {
 

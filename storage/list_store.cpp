@@ -1,6 +1,6 @@
 #include "storage/list_store.h"
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/row_mapping.h"

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "service/model.h"
-#include "service/status.h"
+#include "service/domain/model.h"
+#include "service/base/status.h"
 
 namespace optin {
 

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <optional>
 
-#include "service/crypto.h"
-#include "service/log.h"
+#include "service/base/crypto.h"
+#include "service/base/log.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 

@@ -13,7 +13,7 @@
 #include <set>
 #include <string>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin {
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin {
 

@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 #include <set>
 
-#include "service/log.h"
+#include "service/base/log.h"
 #include "storage/embedded_sql.h"
 #include "storage/pool.h"
 

@@ -6,7 +6,7 @@
 #include <pqxx/notification>
 #include <pqxx/pqxx>
 
-#include "service/log.h"
+#include "service/base/log.h"
 #include "storage/pool.h"
 
 namespace optin {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin {
 

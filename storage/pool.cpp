@@ -2,7 +2,7 @@
 
 #include <type_traits>
 
-#include "service/log.h"
+#include "service/base/log.h"
 
 namespace optin {
 

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "service/status.h"
+#include "service/base/status.h"
+#include "storage/database.h"
 
 namespace optin {
 
@@ -40,11 +41,6 @@ class Lease {
   bool broken_ = false;
 };
 
-struct PoolStats {
-  int size = 0;
-  int in_use = 0;
-  int waiting = 0;
-};
 
 class ConnectionPool {
  public:

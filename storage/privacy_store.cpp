@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/address.h"
-#include "service/i18n/language.h"
+#include "service/domain/address.h"
+#include "service/domain/language.h"
 #include "storage/describe_ops.h"
 #include "storage/erasure_ops.h"
 #include "storage/pool.h"

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "service/config.h"
-#include "service/model.h"
-#include "service/privacy_model.h"
-#include "service/status.h"
+#include "service/base/config.h"
+#include "service/domain/model.h"
+#include "service/domain/privacy_model.h"
+#include "service/base/status.h"
 #include "storage/subscriber_store.h"
 
 namespace optin {

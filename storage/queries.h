@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin {
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin {
 

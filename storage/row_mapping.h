@@ -3,7 +3,7 @@
 
 #include <pqxx/pqxx>
 
-#include "service/model.h"
+#include "service/domain/model.h"
 
 namespace optin {
 

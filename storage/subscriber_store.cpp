@@ -1,6 +1,6 @@
 #include "storage/subscriber_store.h"
 
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "storage/describe_ops.h"
 #include "storage/pool.h"
 #include "storage/queries.h"

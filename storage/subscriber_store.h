@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "service/model.h"
-#include "service/status.h"
+#include "service/domain/model.h"
+#include "service/base/status.h"
 
 namespace optin {
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/row_mapping.h"

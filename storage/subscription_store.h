@@ -3,9 +3,9 @@
 // CleverReach work it implies, so none of them can be lost or half-done. Safe for concurrent use.
 #pragma once
 
-#include "service/config.h"
-#include "service/model.h"
-#include "service/status.h"
+#include "service/base/config.h"
+#include "service/domain/model.h"
+#include "service/base/status.h"
 
 namespace optin {
 

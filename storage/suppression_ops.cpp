@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "storage/queries.h"
 
 namespace optin {

@@ -7,7 +7,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/suppression_ops.h"

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "service/config.h"
-#include "service/model.h"
-#include "service/status.h"
+#include "service/base/config.h"
+#include "service/domain/model.h"
+#include "service/base/status.h"
 
 namespace optin {
 

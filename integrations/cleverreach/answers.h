@@ -11,7 +11,7 @@
 
 #include "integrations/cleverreach/client.h"
 #include "integrations/cleverreach/http_transport.h"
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin::cleverreach {
 

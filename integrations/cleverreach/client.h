@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "integrations/cleverreach/http_transport.h"
-#include "service/config.h"
-#include "service/status.h"
+#include "service/base/config.h"
+#include "service/base/status.h"
 
 namespace optin::cleverreach {
 

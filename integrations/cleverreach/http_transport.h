@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin::cleverreach {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "integrations/cleverreach/http_transport.h"
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin::cleverreach {
 

@@ -2,7 +2,7 @@
 #include "integrations/cleverreach/answers.h"
 #include "integrations/cleverreach/client.h"
 #include "integrations/cleverreach/response.h"
-#include "service/log.h"
+#include "service/base/log.h"
 
 namespace optin::cleverreach {
 

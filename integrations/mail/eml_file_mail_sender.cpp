@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 
 namespace optin {
 namespace {

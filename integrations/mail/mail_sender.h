@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "service/config.h"
-#include "service/status.h"
+#include "service/base/config.h"
+#include "service/base/status.h"
 
 namespace optin {
 

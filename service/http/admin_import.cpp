@@ -5,8 +5,8 @@
 
 #include "service/http/admin_routes.h"
 #include "service/http/respond.h"
-#include "service/importer.h"
-#include "service/log.h"
+#include "service/app/importer.h"
+#include "service/base/log.h"
 
 namespace optin::http {
 namespace {

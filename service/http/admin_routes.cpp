@@ -1,10 +1,10 @@
 #include "service/http/admin_routes.h"
 
-#include "service/address.h"
-#include "service/crypto.h"
+#include "service/domain/address.h"
+#include "service/base/crypto.h"
 #include "service/http/respond.h"
-#include "service/i18n/language.h"
-#include "service/text.h"
+#include "service/domain/language.h"
+#include "service/base/text.h"
 
 namespace optin::http {
 namespace {

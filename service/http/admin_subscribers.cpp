@@ -1,5 +1,5 @@
 // GET /admin/subscribers?email=E: everything stored about one address.
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "service/http/admin_routes.h"
 #include "service/http/respond.h"
 #include "service/http/subscriber_json.h"

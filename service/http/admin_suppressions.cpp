@@ -1,10 +1,10 @@
 // Admin suppressions: add (address or domain), lift, and the bulk check.
 #include <future>
 
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "service/http/admin_routes.h"
 #include "service/http/respond.h"
-#include "service/text.h"
+#include "service/base/text.h"
 
 namespace optin::http {
 namespace {

@@ -1,7 +1,6 @@
 #include "service/http/ops_routes.h"
 
 #include "service/http/respond.h"
-#include "storage/health.h"
 
 namespace optin::http {
 

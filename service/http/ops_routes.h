@@ -3,8 +3,8 @@
 #pragma once
 
 #include "service/http/server.h"
-#include "service/metrics.h"
-#include "storage/pool.h"
+#include "service/base/metrics.h"
+#include "storage/database.h"
 
 namespace optin::http {
 

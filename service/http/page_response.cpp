@@ -2,7 +2,7 @@
 
 #include "service/http/request_fields.h"
 #include "service/http/respond.h"
-#include "service/i18n/pages.h"
+#include "service/pages/pages.h"
 
 namespace optin::http {
 

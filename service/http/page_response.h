@@ -4,8 +4,8 @@
 
 #include <httplib.h>
 
-#include "service/i18n/language.h"
-#include "service/status.h"
+#include "service/domain/language.h"
+#include "service/base/status.h"
 
 namespace optin::http {
 

@@ -5,7 +5,7 @@
 #include "service/http/request_fields.h"
 #include "service/http/respond.h"
 #include "service/http/subscriber_json.h"
-#include "service/i18n/pages.h"
+#include "service/pages/pages.h"
 
 namespace optin::http {
 namespace {

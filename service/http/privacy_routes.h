@@ -3,11 +3,11 @@
 // DELETE /admin/subscribers (erasure without verification).
 #pragma once
 
-#include "service/config.h"
+#include "service/base/config.h"
 #include "service/http/server.h"
-#include "service/privacy_service.h"
-#include "service/rate_limiter.h"
-#include "service/subscription_service.h"
+#include "service/app/privacy_service.h"
+#include "service/domain/rate_limiter.h"
+#include "service/app/subscription_service.h"
 
 namespace optin::http {
 

@@ -3,7 +3,7 @@
 #include "service/http/page_response.h"
 #include "service/http/request_fields.h"
 #include "service/http/respond.h"
-#include "service/i18n/pages.h"
+#include "service/pages/pages.h"
 
 namespace optin::http {
 namespace {

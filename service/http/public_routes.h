@@ -2,10 +2,10 @@
 // built-in pages behind them, and the copy-paste signup form.
 #pragma once
 
-#include "service/config.h"
+#include "service/base/config.h"
 #include "service/http/server.h"
-#include "service/rate_limiter.h"
-#include "service/subscription_service.h"
+#include "service/domain/rate_limiter.h"
+#include "service/app/subscription_service.h"
 
 namespace optin::http {
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin::http {
 

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "service/ip_address.h"
-#include "service/log.h"
+#include "service/domain/ip_address.h"
+#include "service/base/log.h"
 
 namespace optin::http {
 namespace {

@@ -4,9 +4,9 @@
 // concurrent use (the registry locks; log lines are written whole).
 #pragma once
 
-#include "service/config.h"
+#include "service/base/config.h"
 #include "service/http/server.h"
-#include "service/metrics.h"
+#include "service/base/metrics.h"
 
 namespace optin::http {
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/status.h"
+#include "service/base/status.h"
 
 namespace optin::http {
 

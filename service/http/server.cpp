@@ -8,7 +8,7 @@
 
 #include "service/http/elastic_task_queue.h"
 #include "service/http/respond.h"
-#include "service/log.h"
+#include "service/base/log.h"
 
 namespace optin::http {
 namespace {

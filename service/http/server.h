@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "service/config.h"
-#include "service/status.h"
+#include "service/base/config.h"
+#include "service/base/status.h"
 
 namespace optin::http {
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/subscription_service.h"
+#include "service/app/subscription_service.h"
 #include "storage/subscriber_store.h"
 
 namespace optin::http {

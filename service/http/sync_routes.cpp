@@ -1,6 +1,6 @@
 #include "service/http/sync_routes.h"
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "service/http/admin_routes.h"
 #include "service/http/respond.h"
 

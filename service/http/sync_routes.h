@@ -3,7 +3,7 @@
 // /webhooks/cleverreach (URL check, X-CR-Calltoken, receiver.unsubscribed → inbox for the worker).
 #pragma once
 
-#include "service/config.h"
+#include "service/base/config.h"
 #include "service/http/server.h"
 #include "storage/sync_outbox_store.h"
 

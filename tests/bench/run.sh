@@ -248,7 +248,7 @@ WITH u AS (
 SELECT s.id, mx.token FROM s JOIN u ON u.id = s.subscriber_id JOIN mx ON mx.email = u.email;
 INSERT INTO confirmation_tokens (token_hash, subscription_id, expires_at)
 SELECT encode(sha256(convert_to(token, 'UTF8')), 'hex'), id, now() + interval '1 day' FROM mx_sub;
--- Unsubscribe tokens as service/tokens.cpp makes them: base64url('U' || id || HMAC(...)[0:16]).
+-- Unsubscribe tokens as service/domain/tokens.cpp makes them: base64url('U' || id || HMAC(...)[0:16]).
 SELECT token || ' ' || rtrim(translate(encode(body || substring(
          hmac(convert_to('optin/unsubscribe/v1', 'UTF8') || '\x00'::bytea || body,
               convert_to(:'secret', 'UTF8'), 'sha256') FROM 1 FOR 16), 'base64'), '+/', '-_'), '=')

@@ -16,7 +16,7 @@
 #include <set>
 #include <thread>
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "tests/fakes/fake_cleverreach.h"
 #include "tests/support/load.h"
 #include "tests/support/mail_reader.h"

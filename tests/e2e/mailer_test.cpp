@@ -6,8 +6,8 @@
 #include <pqxx/pqxx>
 #include <sstream>
 
-#include "service/crypto.h"
-#include "service/mail/message.h"
+#include "service/base/crypto.h"
+#include "service/pages/mail_message.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/process.h"
 #include "tests/support/smtp_server.h"

@@ -1,7 +1,7 @@
 // NormalizeAddress: whatever the input, a normalised address is idempotent, short, lower-case
 // ASCII with exactly one '@' and nothing a header or SQL log could trip over; surrounding
 // whitespace and ASCII case never change the outcome.
-#include "service/address.h"
+#include "service/domain/address.h"
 #include "tests/fuzz/fuzz_util.h"
 
 using namespace optin;

@@ -4,7 +4,7 @@
 // documented bounds.
 #include <map>
 
-#include "service/config.h"
+#include "service/base/config.h"
 #include "tests/fuzz/fuzz_util.h"
 
 using namespace optin;

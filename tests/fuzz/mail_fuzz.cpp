@@ -5,7 +5,7 @@
 // line starts with "." or "From ", and the boundary appears only where it belongs.
 #include <map>
 
-#include "service/mail/message.h"
+#include "service/pages/mail_message.h"
 #include "tests/fuzz/fuzz_util.h"
 
 using namespace optin;

@@ -1,8 +1,8 @@
 // Tokens: RandomTokenHash accepts exactly 32 base64url characters; an unsubscribe token verifies
 // only as the very string MakeUnsubscribeToken made (any changed, cut or extended token, or
 // another secret, fails); base64url decoding is canonical (decode then encode gives the input).
-#include "service/crypto.h"
-#include "service/tokens.h"
+#include "service/base/crypto.h"
+#include "service/domain/tokens.h"
 #include "tests/fuzz/fuzz_util.h"
 
 using namespace optin;

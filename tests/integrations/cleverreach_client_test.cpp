@@ -2,7 +2,7 @@
 
 #include "integrations/cleverreach/client.h"
 #include "integrations/cleverreach/response.h"
-#include "service/log.h"
+#include "service/base/log.h"
 #include "tests/fakes/fake_cleverreach.h"
 #include "tests/integrations/cleverreach_test_util.h"
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "service/config.h"
+#include "service/base/config.h"
 #include "tests/fakes/fake_cleverreach.h"
 
 namespace optin::test {

@@ -10,7 +10,7 @@
 
 #include "integrations/mail/eml_file_mail_sender.h"
 #include "integrations/mail/smtp_mail_sender.h"
-#include "service/mail/message.h"
+#include "service/pages/mail_message.h"
 #include "tests/support/process.h"
 #include "tests/support/smtp_server.h"
 

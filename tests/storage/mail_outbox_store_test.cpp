@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "storage/pool.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait.h"

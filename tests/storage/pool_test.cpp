@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "storage/health.h"
+#include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/queries.h"
 #include "tests/support/pg_cluster.h"

@@ -2,7 +2,7 @@
 // duplicates and list scopes, on the single-query path and on the parallel one (large requests).
 #include <catch2/catch.hpp>
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "storage/pool.h"
 #include "storage/suppression_store.h"
 #include "tests/support/test_db.h"

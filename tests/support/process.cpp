@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "tests/support/wait.h"
 
 namespace optin::test {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <pqxx/pqxx>
 
-#include "service/crypto.h"
+#include "service/base/crypto.h"
 #include "storage/migrations.h"
 #include "storage/queries.h"
 

@@ -1,0 +1,83 @@
+#include "service/app/privacy_service.h"
+
+#include "service/domain/address.h"
+#include "service/pages/mails.h"
+#include "service/domain/links.h"
+#include "service/base/log.h"
+#include "service/pages/mail_compose.h"
+#include "service/domain/tokens.h"
+
+namespace optin {
+namespace {
+
+Status InvalidToken() {
+  return Status::NotFound("invalid_token", "this privacy link is not valid");
+}
+Status UsedToken() {
+  return Status::Gone(
+      "expired", "this privacy link was already used or has expired; please make a new request");
+}
+
+Result<PrivacyTicket> ToResult(Result<PrivacyTicket> ticket) {
+  if (!ticket.ok()) return ticket;
+  if (ticket->state == PrivacyTicket::State::kNotFound) return InvalidToken();
+  if (ticket->state == PrivacyTicket::State::kGone) return UsedToken();
+  return ticket;
+}
+
+}  // namespace
+
+Result<PrivacyRequestResult> PrivacyService::Request(const PrivacyRequestInput& in) {
+  auto email = NormalizeAddress(in.email);
+  if (!email.ok()) return email.status();
+  auto type = ParsePrivacyType(in.type);
+  if (!type)
+    return Status::InvalidArgument("invalid_request",
+                                   "type must be access, erasure, objection or unsubscribe");
+  auto result = store_.Request(*email, *type, in.language, [&](const std::string& language) {
+    return RenderVerificationMail(*email, *type, language);
+  });
+  if (result.ok()) {
+    static const char* kNames[] = {"mail_queued", "unknown_address", "throttled"};
+    LogInfo("privacy_request", {{"address", AddressTag(*email)},
+                                {"type", PrivacyTypeName(*type)},
+                                {"outcome", kNames[static_cast<int>(*result)]}});
+  }
+  return result;
+}
+
+Result<PendingMail> PrivacyService::RenderVerificationMail(const std::string& email,
+                                                           PrivacyRequestType type,
+                                                           const std::string& language) const {
+  RandomToken token = NewRandomToken();
+  MailText text =
+      PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
+                              PrivacyConfirmUrl(config_, token.token));
+  return ComposeTokenMail(config_, "", email, language, text, token,
+                          std::chrono::duration_cast<std::chrono::seconds>(kLinkTtl));
+}
+
+Result<PrivacyTicket> PrivacyService::Peek(const std::string& token) {
+  std::string hash = RandomTokenHash(token);
+  if (hash.empty()) return InvalidToken();
+  return ToResult(store_.Peek(hash));
+}
+
+Result<PrivacyTicket> PrivacyService::Confirm(const std::string& token) {
+  std::string hash = RandomTokenHash(token);
+  if (hash.empty()) return InvalidToken();
+  auto ticket = ToResult(store_.CarryOut(hash));
+  if (ticket.ok()) LogInfo("privacy_request_completed", {{"type", PrivacyTypeName(ticket->type)}});
+  return ticket;
+}
+
+Result<ErasureCounts> PrivacyService::EraseByAdmin(const std::string& email) {
+  auto normalized = NormalizeAddress(email);
+  if (!normalized.ok()) return normalized.status();
+  auto counts = store_.Erase(*normalized);
+  if (counts.ok())
+    LogInfo("erased", {{"channel", "admin"}, {"subscriptions", counts->subscriptions}});
+  return counts;
+}
+
+}  // namespace optin

@@ -1,0 +1,49 @@
+// PrivacyService: GDPR requests by address (CONTRACT §3 privacy, §5) — validates a request,
+// renders the verification mail with a single-use expiring link, and carries verified requests
+// out through PrivacyStore. Safe for concurrent use (immutable after construction).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "service/base/config.h"
+#include "service/domain/privacy_model.h"
+#include "service/base/status.h"
+#include "storage/privacy_store.h"
+
+namespace optin {
+
+struct PrivacyRequestInput {
+  std::string email;
+  std::string type;      // access, erasure, objection, unsubscribe
+  std::string language;  // optional: de, nl, en
+};
+
+class PrivacyService {
+ public:
+  static constexpr std::chrono::hours kLinkTtl{24};
+
+  PrivacyService(const Config& config, PrivacyStore& store) : config_(config), store_(store) {}
+
+  // Ok whatever the address's state (the caller answers 202 alike). Errors: invalid_email,
+  // invalid_request (400), unavailable (503).
+  Result<PrivacyRequestResult> Request(const PrivacyRequestInput& input);
+
+  // What a verification link leads to, changing nothing. NotFound for a malformed, tampered or
+  // unknown token, Gone for a used or expired one.
+  Result<PrivacyTicket> Peek(const std::string& token);
+  // Carries the verified request out; the same errors as Peek.
+  Result<PrivacyTicket> Confirm(const std::string& token);
+
+  // DELETE /admin/subscribers: erasure without verification. invalid_email for a bad address.
+  Result<ErasureCounts> EraseByAdmin(const std::string& email);
+
+ private:
+  Result<PendingMail> RenderVerificationMail(const std::string& email, PrivacyRequestType type,
+                                             const std::string& language) const;
+
+  const Config& config_;
+  PrivacyStore& store_;
+};
+
+}  // namespace optin

@@ -1,0 +1,27 @@
+#include "service/domain/privacy_model.h"
+
+namespace optin {
+
+const char* PrivacyTypeName(PrivacyRequestType type) {
+  switch (type) {
+    case PrivacyRequestType::kAccess:
+      return "access";
+    case PrivacyRequestType::kErasure:
+      return "erasure";
+    case PrivacyRequestType::kObjection:
+      return "objection";
+    case PrivacyRequestType::kUnsubscribe:
+      return "unsubscribe";
+  }
+  return "access";
+}
+
+std::optional<PrivacyRequestType> ParsePrivacyType(const std::string& text) {
+  for (auto t : {PrivacyRequestType::kAccess, PrivacyRequestType::kErasure,
+                 PrivacyRequestType::kObjection, PrivacyRequestType::kUnsubscribe}) {
+    if (text == PrivacyTypeName(t)) return t;
+  }
+  return std::nullopt;
+}
+
+}  // namespace optin

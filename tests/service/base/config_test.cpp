@@ -1,0 +1,165 @@
+#include "service/base/config.h"
+
+#include <catch2/catch.hpp>
+
+using optin::Config;
+using optin::LoadConfig;
+using optin::Millis;
+
+namespace {
+const std::string kSecret = "0123456789abcdef0123456789abcdef";
+}
+
+TEST_CASE("durations parse with their units", "[config]") {
+  struct Case {
+    const char* text;
+    long long ms;  // -1 = invalid
+  };
+  const Case cases[] = {
+      {"500ms", 500},        {"60s", 60'000},        {"10m", 600'000},          {"10min", 600'000},
+      {"72h", 259'200'000},  {"7d", 604'800'000},    {"2w", 1'209'600'000},     {"3y", 94'608'000'000},
+      {"0s", 0},             {"", -1},               {"h", -1},                 {"72", -1},
+      {"72 h", -1},          {"-5s", -1},            {"5x", -1},                {"1.5h", -1},
+      {"99999999999d", -1},  {"3Y", -1},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto d = optin::ParseDuration(c.text);
+    if (c.ms < 0) {
+      CHECK_FALSE(d.ok());
+    } else {
+      REQUIRE(d.ok());
+      CHECK(d->count() == c.ms);
+    }
+  }
+}
+
+// Found by tests/fuzz/config_fuzz.cpp: "99999y" was accepted, and "now + d" in nanoseconds
+// overflows past ~292 years (e.g. OPTIN_SYNC_INTERVAL in a condition-variable wait).
+TEST_CASE("durations are capped at 100 years", "[config]") {
+  CHECK(optin::ParseDuration("100y").ok());
+  CHECK(optin::ParseDuration("36500d").ok());
+  for (const char* too_long : {"101y", "36501d", "99999y", "999999999w", "1000000000h"}) {
+    INFO(too_long);
+    CHECK_FALSE(optin::ParseDuration(too_long).ok());
+  }
+  std::map<std::string, std::string> env = {{"OPTIN_SYNC_INTERVAL", "99999y"}};
+  CHECK_FALSE(LoadConfig(env, false).ok());
+}
+
+TEST_CASE("rate limits parse", "[config]") {
+  auto r = optin::ParseRateLimit("30/min");
+  REQUIRE(r.ok());
+  CHECK(r->requests == 30);
+  CHECK(r->window == Millis(60'000));
+  CHECK(optin::ParseRateLimit("5/s")->window == Millis(1000));
+  CHECK(optin::ParseRateLimit("1000/h")->requests == 1000);
+  CHECK_FALSE(optin::ParseRateLimit("off")->enabled);
+  for (const char* bad : {"", "30", "0/min", "x/min", "30/day", "/min", "30/"}) {
+    INFO(bad);
+    CHECK_FALSE(optin::ParseRateLimit(bad).ok());
+  }
+}
+
+TEST_CASE("host:port parses, port 0 included", "[config]") {
+  CHECK(optin::ParseHostPort("127.0.0.1:8080")->port == 8080);
+  CHECK(optin::ParseHostPort("0.0.0.0:0")->port == 0);
+  CHECK(optin::ParseHostPort("[::1]:9000")->host == "::1");
+  CHECK(optin::ParseHostPort("localhost:80")->host == "localhost");
+  for (const char* bad : {"", "8080", ":8080", "host:", "host:65536", "host:-1", "ho st:80", "[::1:80"}) {
+    INFO(bad);
+    CHECK_FALSE(optin::ParseHostPort(bad).ok());
+  }
+}
+
+TEST_CASE("defaults follow the contract", "[config]") {
+  auto c = LoadConfig({{"OPTIN_SECRET", kSecret}}, true);
+  REQUIRE(c.ok());
+  CHECK(c->listen.host == "127.0.0.1");
+  CHECK(c->listen.port == 8080);
+  CHECK(c->public_url == "http://localhost:8080");
+  CHECK(c->mail_dir == "var/mail");
+  CHECK(c->mail_from == "newsletter@localhost");
+  CHECK(c->confirm_ttl == std::chrono::hours(72));
+  CHECK(c->unconfirmed_retention == std::chrono::hours(24 * 30));
+  CHECK(c->consent_retention == std::chrono::hours(24 * 365 * 3));
+  CHECK(c->ip_mode == optin::IpMode::kFull);
+  CHECK(c->rate_limit.requests == 30);
+  CHECK(c->unsubscribe_scope == optin::UnsubscribeScope::kGlobal);
+  CHECK(c->sync_interval == Millis(60'000));
+  CHECK(c->cleverreach_api_url == "https://rest.cleverreach.com/v3");
+  CHECK_FALSE(c->cleverreach_enabled());
+  CHECK(c->admin_token.empty());
+}
+
+TEST_CASE("a bad value names its variable in one line", "[config]") {
+  struct Case {
+    const char* var;
+    const char* value;
+  };
+  const Case cases[] = {
+      {"OPTIN_LISTEN", "nope"},
+      {"OPTIN_PUBLIC_URL", "ftp://x"},
+      {"OPTIN_PUBLIC_URL", "localhost:8080"},
+      {"OPTIN_SECRET", "short"},
+      {"OPTIN_ADMIN_TOKEN", "tiny"},
+      {"OPTIN_SMTP_URL", "http://mail"},
+      {"OPTIN_MAIL_FROM", "no-at-sign"},
+      {"OPTIN_MAIL_FROM", "a@b\r\nBcc: x@y"},
+      {"OPTIN_CONFIRM_TTL", "3 days"},
+      {"OPTIN_CONFIRM_TTL", "0h"},
+      {"OPTIN_UNCONFIRMED_RETENTION", "30"},
+      {"OPTIN_CONSENT_RETENTION", "forever"},
+      {"OPTIN_IP_MODE", "partial"},
+      {"OPTIN_RATE_LIMIT", "lots"},
+      {"OPTIN_UNSUBSCRIBE_SCOPE", "planet"},
+      {"OPTIN_TRUSTED_PROXIES", "10.0.0.0/33"},
+      {"OPTIN_TRUSTED_PROXIES", "not-an-ip"},
+      {"OPTIN_CLEVERREACH_API_URL", "rest.cleverreach.com"},
+      {"OPTIN_CLEVERREACH_TOKEN_URL", "://"},
+      {"OPTIN_SYNC_INTERVAL", "often"},
+      {"OPTIN_DB_POOL_SIZE", "0"},
+      {"OPTIN_HTTP_THREADS", "many"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.var << "=" << c.value);
+    std::map<std::string, std::string> env = {{"OPTIN_SECRET", kSecret}};
+    env[c.var] = c.value;
+    auto r = LoadConfig(env, true);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().rfind(c.var, 0) == 0);
+    CHECK(r.status().message().find('\n') == std::string::npos);
+    CHECK(r.status().message().find(kSecret) == std::string::npos);
+  }
+}
+
+TEST_CASE("good values are taken", "[config]") {
+  auto c = LoadConfig({{"OPTIN_SECRET", kSecret},
+                       {"OPTIN_LISTEN", "0.0.0.0:0"},
+                       {"OPTIN_PUBLIC_URL", "https://news.example.com/"},
+                       {"OPTIN_SMTP_URL", "smtps://mail.example.com:465"},
+                       {"OPTIN_CONFIRM_TTL", "7d"},
+                       {"OPTIN_IP_MODE", "truncated"},
+                       {"OPTIN_RATE_LIMIT", "5/s"},
+                       {"OPTIN_UNSUBSCRIBE_SCOPE", "list"},
+                       {"OPTIN_TRUSTED_PROXIES", "10.0.0.0/8, ::1"},
+                       {"OPTIN_CLEVERREACH_CLIENT_ID", "id"},
+                       {"OPTIN_CLEVERREACH_CLIENT_SECRET", "secret"}},
+                      true);
+  REQUIRE(c.ok());
+  CHECK(c->listen.port == 0);
+  CHECK(c->public_url == "https://news.example.com");
+  CHECK(c->confirm_ttl == std::chrono::hours(24 * 7));
+  CHECK(c->ip_mode == optin::IpMode::kTruncated);
+  CHECK(c->rate_limit.window == Millis(1000));
+  CHECK(c->unsubscribe_scope == optin::UnsubscribeScope::kList);
+  CHECK(c->trusted_proxies.size() == 2);
+  CHECK(c->cleverreach_enabled());
+}
+
+TEST_CASE("serve requires a secret, migrate does not", "[config]") {
+  auto serve = LoadConfig({}, true);
+  REQUIRE_FALSE(serve.ok());
+  CHECK(serve.status().message().rfind("OPTIN_SECRET", 0) == 0);
+  CHECK(LoadConfig({}, false).ok());
+}
