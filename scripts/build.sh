@@ -11,6 +11,11 @@ flags=(-DCMAKE_BUILD_TYPE="$type")
 if [ "${2:-}" = "--sanitize" ]; then dir=build-sanitize; flags+=(-DOPTIN_SANITIZE=ON); fi
 if [ "$type" = Release ] && [ "$dir" = build ]; then dir=build-release; fi
 dir=${OPTIN_BUILD_DIR:-$dir}  # lets parallel work trees keep separate builds
+if command -v ccache >/dev/null; then
+  # Optional (not installed by install-deps): work trees of one repository share compiled objects.
+  flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(pwd)} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+fi
 mkdir -p "$dir"
 targets=()
 for t in ${OPTIN_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
