@@ -65,6 +65,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
   p.import_store = std::make_unique<ImportStore>(db);
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
+  if (Status s = p.sync_outbox->SetEnabled(c.cleverreach_enabled()); !s.ok()) return s;
   p.api = std::make_unique<http::Api>(http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client,
                                                     *p.lists, *p.suppressions, *p.subscribers, *p.import_store,
                                                     *p.sync_outbox});
