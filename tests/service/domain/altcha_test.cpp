@@ -54,7 +54,7 @@ TEST_CASE("altcha key is derived from the secret, alike on every instance", "[al
   CHECK(AltchaKey(kSecret) != kSecret);
 }
 
-TEST_CASE("a solved altcha challenge verifies; forged, expired or altered ones do not", "[altcha]") {
+TEST_CASE("a solved altcha challenge verifies but forged or expired or altered ones do not", "[altcha]") {
   std::string key = AltchaKey(kSecret);
   auto c = MakeAltchaChallenge(key, "00112233445566778899aabb", 4242, 10000, kNow + 60);
   auto json = AsJson(c);
