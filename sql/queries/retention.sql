@@ -83,3 +83,8 @@ DELETE FROM sync_outbox WHERE id IN (
   SELECT id FROM sync_outbox
   WHERE action = 'upsert_receiver' AND dead_at < now() - make_interval(secs => $1)
   LIMIT $2)
+
+-- name: purge-pow-challenges
+-- Deletes up to $1 spent challenges that have expired (a replay of those fails on expiry).
+DELETE FROM pow_spent_challenges
+WHERE challenge IN (SELECT challenge FROM pow_spent_challenges WHERE expires_at < now() LIMIT $1)
