@@ -120,9 +120,11 @@ rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 # Runs wrk; prints "requests/s p99_ms non2xx". Arguments: connections, script, extra env, path.
 wrk_run() {
   local c=$1 script=$2 url=$3 out
-  out=$(wrk -t"$(( c < threads ? c : threads ))" -c"$c" -d"${dur}s" --latency -s "$bench/lua/$script" "$url" 2>&1) \
-    || { echo "$out" >&2; return 1; }
+  out=$(BENCH_LUA_DIR=$bench/lua wrk -t"$(( c < threads ? c : threads ))" -c"$c" -d"${dur}s" --latency \
+          -s "$bench/lua/$script" "$url" 2>&1) || { echo "$out" >&2; return 1; }
   echo "$out" >>"$tmp/wrk.log"
+  # Every non-2xx answer and socket error, by kind (tests/bench/lua/report.lua), on stderr.
+  grep '^bench-report:' <<<"$out" | sed "s|^|run.sh: $script: |" >&2 || true
   awk '
     /Requests\/sec:/ { rps = $2 }
     /^ +99%/ { v = $2; ms = v + 0; if (v ~ /us$/) ms /= 1000; else if (v ~ /ms$/) ms += 0; else if (v ~ /s$/) ms *= 1000; p99 = ms }
