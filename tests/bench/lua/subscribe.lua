@@ -10,7 +10,10 @@ local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local solutions = nil
 local made = 0
 
+dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
+
 function setup(thread)
+  report_setup(thread)
   made = made + 1
   thread:set("tid", made)
 end
