@@ -18,6 +18,13 @@ using std::chrono::milliseconds;
 SyncOutcome Delivered() { return SyncOutcome{SyncOutcome::Kind::kDelivered, milliseconds(0), ""}; }
 SyncOutcome Postponed(milliseconds d) { return SyncOutcome{SyncOutcome::Kind::kPostpone, d, ""}; }
 
+// A withdrawal (the person unsubscribed, was suppressed or erased) must reach CleverReach within 48
+// hours (CONTRACT §6): it is retried for as long as it takes and never becomes a dead letter.
+bool IsWithdrawal(const SyncItem& item) {
+  return item.action == "deactivate_receiver" || item.action == "blacklist_add" ||
+         item.action == "delete_receiver";
+}
+
 bool IsPermanent(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
          s.code() == StatusCode::kConflict || s.code() == StatusCode::kPayloadTooLarge;
@@ -39,7 +46,8 @@ SyncWorker::SyncWorker(const Config& config, SyncOutboxStore& outbox, Suppressio
 milliseconds SyncWorker::Backoff(int attempts) const {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   double base = static_cast<double>(config_.sync_retry_base.count());
-  double delay = std::min(base * static_cast<double>(1LL << std::min(attempts, 20)), 3'600'000.0);
+  double cap = static_cast<double>(std::max<int64_t>(1, config_.sync_retry_max.count()));
+  double delay = std::min(base * static_cast<double>(1LL << std::clamp(attempts, 0, 40)), cap);
   std::uniform_real_distribution<double> jitter(0.8, 1.2);
   return milliseconds(std::max<int64_t>(1, static_cast<int64_t>(delay * jitter(rng))));
 }
@@ -66,11 +74,18 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
     LogWarn("cleverreach_rate_limited", {{"retry_after_ms", halt_.count()}});
     return;
   }
-  bool dead = IsPermanent(s) || item.attempts + 1 >= kMaxAttempts;
-  out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, Backoff(item.attempts), error};
+  bool withdrawal = IsWithdrawal(item);
+  bool dead = !withdrawal && (IsPermanent(s) || item.attempts + 1 >= kMaxAttempts);
+  // A withdrawal CleverReach refuses for good is retried at the cap, and loudly: a person who
+  // unsubscribed is still on the list there until someone looks.
+  milliseconds wait = withdrawal && IsPermanent(s) ? Backoff(40) : Backoff(item.attempts);
+  out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, wait, error};
   if (dead) {
     ++counters_.dead;
     LogWarn("sync_dead_letter", {{"id", item.id}, {"action", item.action}, {"error", error}});
+  } else if (withdrawal && IsPermanent(s)) {
+    LogError("sync_withdrawal_refused", {{"id", item.id}, {"action", item.action}, {"error", error},
+                                         {"attempts", item.attempts + 1}});
   }
   // CleverReach is struggling: the rest of this batch waits instead of hammering it.
   if (!IsPermanent(s)) halt_ = Backoff(0);
@@ -180,7 +195,10 @@ Status SyncWorker::Send(const SyncItem& item) {
   }
   if (item.action == "blacklist_add") return api_->BlacklistAdd(item.email, "optin: unsubscribed");
   if (item.action == "blacklist_remove") return api_->BlacklistRemove(item.email);
-  if (item.action == "delete_receiver") return api_->DeleteReceiver(item.email);
+  if (item.action == "delete_receiver") {
+    Status s = api_->DeleteReceiver(item.email);
+    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // not there: nothing to delete
+  }
   return Status::InvalidArgument("unknown_action", "unknown outbox action");
 }
 
