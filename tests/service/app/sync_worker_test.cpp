@@ -215,7 +215,7 @@ TEST_CASE("a receiver missing from a batch answer is re-checked alone, the other
   CHECK(h.outbox.outcome(b).kind == row.missing_outcome);
 }
 
-TEST_CASE("only upserts become dead letters; withdrawals are retried for as long as it takes",
+TEST_CASE("only upserts become dead letters, withdrawals are retried for as long as it takes",
           "[app][sync]") {
   struct Row {
     const char* action;
