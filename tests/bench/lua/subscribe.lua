@@ -5,7 +5,10 @@ local run = os.getenv("BENCH_RUN") or tostring(os.time())
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local made = 0
 
+dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
+
 function setup(thread)
+  report_setup(thread)
   made = made + 1
   thread:set("tid", made)
 end

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The CTest "format:check": every C++ file the repository tracks is formatted as .clang-format says.
+# Fails on any drift and prints the files; fix with  scripts/format.sh  (clang-format -i on the same
+# list). Exits 77 (skipped) without clang-format-14, except under CI=true, where that is a failure.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+if ! command -v clang-format-14 >/dev/null; then
+  msg="clang-format-14 is not installed (scripts/install-deps.sh --with-format)"
+  [ "${CI:-}" = true ] && { echo "format:check: $msg" >&2; exit 1; }
+  echo "skipped: $msg"; exit 77
+fi
+mapfile -t files < <(git ls-files '*.cpp' '*.h' 2>/dev/null || find service storage integrations tests -name '*.cpp' -o -name '*.h')
+[ ${#files[@]} -gt 0 ] || { echo "format:check: no C++ files found" >&2; exit 1; }
+drift=()
+for f in "${files[@]}"; do
+  clang-format-14 --style=file --dry-run --Werror "$f" >/dev/null 2>&1 || drift+=("$f")
+done
+if [ ${#drift[@]} -gt 0 ]; then
+  echo "format:check: ${#drift[@]} of ${#files[@]} files differ from .clang-format:" >&2
+  printf '  %s\n' "${drift[@]}" >&2
+  echo "run scripts/format.sh" >&2
+  exit 1
+fi
+echo "format:check: ${#files[@]} files formatted"
