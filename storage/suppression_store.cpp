@@ -1,6 +1,7 @@
 #include "storage/suppression_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <future>
 
 #include <nlohmann/json.hpp>
@@ -185,12 +186,25 @@ Result<std::vector<SuppressionEntry>> SuppressionStore::EntriesOf(const std::str
   return out;
 }
 
-bool DomainBlocked(const std::string& domain, const std::vector<DomainSuppression>& blocked) {
+bool DomainBlocked(const std::string& address_domain, const std::vector<DomainSuppression>& blocked) {
+  // As optin_suppressed (sql/functions/10_suppression.sql) compares: without case and without a
+  // trailing dot, each block matching the domain itself or, with subdomains, any parent of it.
+  std::string domain = address_domain;
+  while (!domain.empty() && domain.back() == '.') domain.pop_back();
+  for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto equal_to = [](const std::string& text, size_t from, const std::string& block) {
+    if (text.size() - from != block.size()) return false;
+    for (size_t i = 0; i < block.size(); ++i) {
+      if (text[from + i] != std::tolower(static_cast<unsigned char>(block[i]))) return false;
+    }
+    return true;
+  };
+  if (domain.empty()) return false;
   for (const auto& b : blocked) {
-    if (domain == b.domain) return true;
+    if (equal_to(domain, 0, b.domain)) return true;
     if (b.include_subdomains && domain.size() > b.domain.size() + 1 &&
-        domain.compare(domain.size() - b.domain.size(), b.domain.size(), b.domain) == 0 &&
-        domain[domain.size() - b.domain.size() - 1] == '.') {
+        domain[domain.size() - b.domain.size() - 1] == '.' &&
+        equal_to(domain, domain.size() - b.domain.size(), b.domain)) {
       return true;
     }
   }
