@@ -25,6 +25,15 @@ using RequestObserver = std::function<void(const std::string& method, const std:
                                            double seconds, const std::string& client_ip)>;
 constexpr const char* kUnmatchedRoute = "unmatched";
 
+// httplib::Server with its own connection loop. httplib 0.11.4 builds a fresh read buffer for
+// every request of a keep-alive connection, so bytes of a next request that arrived in the same
+// recv() were dropped silently (pipelining; a smuggled body). This loop keeps one buffer per
+// connection, and closes the connection after any response that carries "Connection: close".
+class ConnectionServer : public httplib::Server {
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+};
+
 struct RouteInfo {
   std::string method;
   std::string pattern;
@@ -64,7 +73,7 @@ class HttpServer {
                    httplib::Response& res, const std::function<void()>& handler);
 
   const Config& config_;
-  httplib::Server server_;
+  ConnectionServer server_;
   std::vector<RouteInfo> routes_;
   RequestObserver observer_;
 };
