@@ -23,7 +23,7 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
   std::string outcome;
   nlohmann::json detail = {{"language", cmd.language},
                            {"name_given", !cmd.name.empty()},
-                           {"consent_checkbox", !cmd.consent_text_sha256.empty()}};
+                           {"consent_checkbox", cmd.consent_checkbox}};
   // One statement (the optin_signup function, V006): one round trip, atomic without BEGIN/COMMIT.
   Status s = RunStatement(pool_, [&](pqxx::nontransaction& txn) {
     outcome = txn.exec_prepared1(kSignup, cmd.email, cmd.email_hash, cmd.name, AddressDomain(cmd.email),
