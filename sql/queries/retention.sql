@@ -74,3 +74,8 @@ DELETE FROM privacy_requests WHERE id IN (
   WHERE (completed_at IS NULL AND expires_at < now() - make_interval(secs => $1))
      OR completed_at < now() - make_interval(secs => $2)
   LIMIT $3)
+
+-- name: purge-pow-challenges
+-- Deletes up to $1 spent challenges that have expired (a replay of those fails on expiry).
+DELETE FROM pow_spent_challenges
+WHERE challenge IN (SELECT challenge FROM pow_spent_challenges WHERE expires_at < now() LIMIT $1)
