@@ -22,7 +22,7 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
   std::string outcome;
   nlohmann::json detail = {{"language", cmd.language},
                            {"name_given", !cmd.name.empty()},
-                           {"consent_checkbox", !cmd.consent_text_sha256.empty()}};
+                           {"consent_checkbox", cmd.consent_checkbox}};
   // One statement (the optin_signup function, sql/functions/20_signup.sql): one round trip,
   // atomic without BEGIN/COMMIT.
   Status s = RunStatement(pool_, [&](pqxx::nontransaction& txn) {

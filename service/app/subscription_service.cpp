@@ -88,10 +88,11 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
   cmd.client.ip = StoredIp(in.client.ip, config_.ip_mode);
   cmd.client.user_agent = Truncate(SanitizedText(in.client.user_agent), kMaxUserAgentBytes);
   cmd.list_id = list->id;
-  if (list->require_consent_checkbox) {
-    cmd.consent_text = ConsentText(ParseLanguage(list->language), list->name, list->consent_text);
-    cmd.consent_text_sha256 = Sha256Hex(cmd.consent_text);
-  }
+  // The words the form showed (the list's consent_text, or the built-in form's own in the
+  // signup's language): recorded for every signup, never empty (CONTRACT §7 §5).
+  cmd.consent_text = ConsentText(ParseLanguage(cmd.language), list->name, list->consent_text);
+  cmd.consent_text_sha256 = Sha256Hex(cmd.consent_text);
+  cmd.consent_checkbox = list->require_consent_checkbox;
   auto mail = RenderConfirmationMail(*list, cmd.language, cmd.email);
   if (!mail.ok()) return mail.status();
   auto result = subscriptions_.Signup(cmd, *mail);

@@ -1,5 +1,7 @@
 #include "service/base/config.h"
 
+#include "service/base/web_origin.h"
+
 #include <arpa/inet.h>
 
 #include <cctype>
@@ -254,6 +256,24 @@ Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool re
       }
       if (comma == std::string::npos) break;
       start = comma + 1;
+    }
+  }
+  if (get("OPTIN_FRAME_ANCESTORS", &v)) {
+    size_t start = 0;
+    while (start < v.size()) {
+      size_t end = v.find_first_of(" \t", start);
+      std::string item = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (!item.empty()) {
+        if (item == "'none'") {  // the default, spelled out
+        } else if (!IsAllowedOrigin(item)) {
+          return Bad("OPTIN_FRAME_ANCESTORS", "'" + item.substr(0, 80) +
+                                                  "' is not an https origin (http only on localhost)");
+        } else {
+          c.frame_ancestors.push_back(UrlOrigin(item));
+        }
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
     }
   }
   get("OPTIN_CLEVERREACH_CLIENT_ID", &c.cleverreach_client_id);

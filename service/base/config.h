@@ -53,6 +53,7 @@ struct Config {
   RateLimit rate_limit;                                         // OPTIN_RATE_LIMIT, 30/min
   UnsubscribeScope unsubscribe_scope = UnsubscribeScope::kGlobal;  // OPTIN_UNSUBSCRIBE_SCOPE
   std::vector<Cidr> trusted_proxies;                            // OPTIN_TRUSTED_PROXIES
+  std::vector<std::string> frame_ancestors;  // OPTIN_FRAME_ANCESTORS, origins; empty = 'none'
   std::string cleverreach_client_id;                            // OPTIN_CLEVERREACH_CLIENT_ID
   std::string cleverreach_client_secret;                        // OPTIN_CLEVERREACH_CLIENT_SECRET
   std::string cleverreach_api_url = "https://rest.cleverreach.com/v3";          // ..._API_URL

@@ -25,10 +25,6 @@ nlohmann::json ListJson(const ListInfo& l) {
           {"confirmed_url", opt(l.confirmed_url)}};
 }
 
-bool IsHttpUrl(const std::string& s) {
-  return (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0) && IsCleanText(s, 2000) &&
-         s.find(' ') == std::string::npos;
-}
 
 // Reads one optional field of a list update; false (and *error) when its type or value is wrong.
 Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
@@ -72,7 +68,9 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
       if (!IsValidUtf8(text) || text.size() > 10000) return BadRequest("consent_text must be UTF-8, at most 10000 bytes");
       u->consent_text = text;
     } else if (k == "thank_you_url" || k == "confirmed_url") {
-      if (!text.empty() && !IsHttpUrl(text)) return BadRequest(k + " must be an http(s) URL");
+      if (!text.empty() && !IsAllowedRedirectUrl(text)) {
+        return BadRequest(k + " must be an https URL (http only on localhost)");
+      }
       (k == "thank_you_url" ? u->thank_you_url : u->confirmed_url) = text;
     } else {
       return BadRequest("unknown field " + k.substr(0, 40));

@@ -27,11 +27,11 @@ void WriteJson(httplib::Response& res, int status, const nlohmann::json& body) {
                   "application/json; charset=utf-8");
 }
 
-void WriteHtml(httplib::Response& res, int status, const std::string& html) {
+void WriteHtml(httplib::Response& res, int status, const std::string& html, const PagePolicy& policy) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy", ContentSecurityPolicy(policy));
+  res.set_header("Referrer-Policy", policy.referrer_policy);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_content(html, "text/html; charset=utf-8");
 }

@@ -43,9 +43,12 @@ std::string ErrorPage(Language lang, int http_status);
 std::string ConsentText(Language lang, const std::string& list_name, const std::string& configured);
 // GET /form/{list}: a ready signup form posting to `action_url` with email, optional name,
 // hidden list, honeypot field "website" (visually hidden, tabindex -1, autocomplete off), and
-// a consent checkbox when `require_consent` (label = consent_text, or a default text).
+// a consent checkbox when `require_consent` (label = consent_text, or a default text), and a
+// hidden `form_page` = `form_page_url` (when not empty) so the signup records the page without
+// a Referer.
 std::string SignupFormPage(Language lang, const std::string& list_slug, const std::string& list_name,
                            const std::string& action_url, bool require_consent,
-                           const std::string& consent_text, PowWidget pow = PowWidget::kNone);
+                           const std::string& consent_text, PowWidget pow = PowWidget::kNone,
+                           const std::string& form_page_url = "");
 
 }  // namespace optin

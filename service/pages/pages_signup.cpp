@@ -48,7 +48,7 @@ std::string ConsentText(Language lang, const std::string& list_name, const std::
 std::string SignupFormPage(Language lang, const std::string& list_slug,
                            const std::string& list_name, const std::string& action_url,
                            bool require_consent, const std::string& consent_text,
-                           PowWidget pow) {
+                           PowWidget pow, const std::string& form_page_url) {
   const i18n::Placeholders list = {{"list", HtmlEscape(list_name)}};
   const char* title_template =
       Pick(lang, "{list} abonnieren", "Aanmelden voor {list}", "Subscribe to {list}");
@@ -76,6 +76,7 @@ std::string SignupFormPage(Language lang, const std::string& list_slug,
       "<input type=\"text\" id=\"name\" name=\"name\" maxlength=\"200\" autocomplete=\"name\">\n";
   body += HiddenInput("list", list_slug);
   body += HiddenInput("language", LanguageCode(lang));
+  if (!form_page_url.empty()) body += HiddenInput("form_page", form_page_url);
   body += Honeypot(lang);
   if (require_consent) body += ConsentCheckbox(lang, list_name, consent_text);
   body += PowFormFields(lang, pow);

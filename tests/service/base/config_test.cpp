@@ -164,6 +164,22 @@ TEST_CASE("serve requires a secret, migrate does not", "[config]") {
   CHECK(LoadConfig({}, false).ok());
 }
 
+TEST_CASE("OPTIN_FRAME_ANCESTORS: space-separated origins, default none", "[config]") {
+  auto none = LoadConfig({}, false);
+  REQUIRE(none.ok());
+  CHECK(none->frame_ancestors.empty());
+  auto two = LoadConfig({{"OPTIN_FRAME_ANCESTORS", " https://www.Example.com  http://localhost:3000/ "}}, false);
+  REQUIRE(two.ok());
+  CHECK(two->frame_ancestors == std::vector<std::string>{"https://www.example.com", "http://localhost:3000"});
+  CHECK(LoadConfig({{"OPTIN_FRAME_ANCESTORS", "'none'"}}, false)->frame_ancestors.empty());
+  for (const char* bad : {"*", "http://www.example.com", "https://example.com/page", "https://a.example;script-src"}) {
+    INFO(bad);
+    auto r = LoadConfig({{"OPTIN_FRAME_ANCESTORS", bad}}, false);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find("OPTIN_FRAME_ANCESTORS") != std::string::npos);
+  }
+}
+
 TEST_CASE("OPTIN_POW and OPTIN_POW_MAXNUMBER", "[config][pow]") {
   auto defaults = LoadConfig({{"OPTIN_SECRET", kSecret}}, true);
   REQUIRE(defaults.ok());
