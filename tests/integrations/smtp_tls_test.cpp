@@ -3,6 +3,7 @@
 // it arrived encrypted, so "no AUTH in the clear" is checked on the wire, not assumed.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,7 @@ Pki MakePki(const std::string& san) {
       "/ca.key -out " + p.ca_file);
   Run("openssl req -newkey rsa:2048 -nodes -subj /CN=optin-test-smtp -keyout " + p.key_file +
       " -out " + d + "/server.csr");
-  Run("printf 'subjectAltName=" + san + "\\nbasicConstraints=CA:FALSE\\n' > " + d + "/ext.cnf");
+  std::ofstream(d + "/ext.cnf") << "subjectAltName=" << san << "\nbasicConstraints=CA:FALSE\n";
   Run("openssl x509 -req -in " + d + "/server.csr -CA " + p.ca_file + " -CAkey " + d +
       "/ca.key -CAcreateserial -days 2 -extfile " + d + "/ext.cnf -out " + p.cert_file);
   return p;
