@@ -17,6 +17,7 @@ const QueryName kOrphans("purge-orphan-subscribers");
 const QueryName kConfirmationTokens("purge-confirmation-tokens");
 const QueryName kPrivacyTokens("purge-privacy-tokens");
 const QueryName kPrivacyRequests("purge-privacy-requests");
+const QueryName kDeadUpserts("purge-dead-upserts");
 const QueryName kPowChallenges("purge-pow-challenges");
 
 // Runs `step` (one batch, returning how many rows it handled) in its own transaction until a
@@ -85,6 +86,11 @@ Result<PurgeCounts> RetentionStore::Purge(const RetentionRules& rules) {
   if (s.ok()) {
     s = Repeat(pool_, b, &c.privacy_tokens, [&](pqxx::work& txn) {
       return static_cast<int64_t>(txn.exec_prepared(kPrivacyTokens, grace, b).affected_rows());
+    });
+  }
+  if (s.ok()) {
+    s = Repeat(pool_, b, &c.dead_upserts, [&](pqxx::work& txn) {
+      return static_cast<int64_t>(txn.exec_prepared(kDeadUpserts, consent, b).affected_rows());
     });
   }
   if (s.ok()) {

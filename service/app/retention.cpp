@@ -20,6 +20,7 @@ nlohmann::json PurgeCountsJson(const PurgeCounts& c) {
           {"confirmation_tokens", c.confirmation_tokens},
           {"privacy_tokens", c.privacy_tokens},
           {"privacy_requests", c.privacy_requests},
+          {"dead_upserts", c.dead_upserts},
           {"pow_challenges", c.pow_challenges}};
 }
 

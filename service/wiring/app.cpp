@@ -69,6 +69,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
   p.import_store = std::make_unique<ImportStore>(db);
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
+  if (Status s = p.sync_outbox->SetEnabled(c.cleverreach_enabled()); !s.ok()) return s;
   p.pow_store = std::make_unique<PowStore>(db);
   p.pow = std::make_unique<ProofOfWork>(c, *p.pow_store);
   p.api = std::make_unique<http::Api>(http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client,
