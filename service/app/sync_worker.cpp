@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <set>
 #include <unordered_set>
 
 #include "service/domain/address.h"
+#include "service/domain/retry_policy.h"
 #include "service/base/log.h"
 
 namespace optin {
@@ -25,7 +25,7 @@ bool IsPermanent(const Status& s) {
 
 }  // namespace
 
-SyncWorker::SyncWorker(const Config& config, SyncOutboxStore& outbox, SuppressionStore& suppressions,
+SyncWorker::SyncWorker(const Config& config, SyncOutbox& outbox, UnsubscribeRecorder& suppressions,
                        std::unique_ptr<cleverreach::CleverReachApi> api,
                        std::function<std::string(int64_t)> unsubscribe_url,
                        std::unique_ptr<NotificationListener> listener)
@@ -37,11 +37,7 @@ SyncWorker::SyncWorker(const Config& config, SyncOutboxStore& outbox, Suppressio
       listener_(std::move(listener)) {}
 
 milliseconds SyncWorker::Backoff(int attempts) const {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  double base = static_cast<double>(config_.sync_retry_base.count());
-  double delay = std::min(base * static_cast<double>(1LL << std::min(attempts, 20)), 3'600'000.0);
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  return milliseconds(std::max<int64_t>(1, static_cast<int64_t>(delay * jitter(rng))));
+  return RetryDelay(RetryPolicy{config_.sync_retry_base, milliseconds(3'600'000)}, attempts, RandomUnit());
 }
 
 cleverreach::Receiver SyncWorker::ReceiverOf(const SyncItem& item) const {
@@ -78,7 +74,12 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
 
 void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<size_t>& idx,
                                 const std::vector<SyncItem>& items, std::vector<SyncOutcome>& out) {
-  int64_t gid = std::stoll(group_id);
+  auto parsed = ParseGroupId(group_id);
+  if (!parsed.ok()) {
+    for (size_t i : idx) Fail(parsed.status(), items[i], out[i]);  // permanent: dead letters
+    return;
+  }
+  const int64_t gid = *parsed;
   size_t pos = 0;
   while (pos < idx.size()) {
     size_t n = std::min(batch_size_, idx.size() - pos);
@@ -175,7 +176,9 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
 Status SyncWorker::Send(const SyncItem& item) {
   ++counters_.calls;
   if (item.action == "deactivate_receiver") {
-    Status s = api_->DeactivateReceiver(std::stoll(item.group_id), item.email);
+    auto gid = ParseGroupId(item.group_id);
+    if (!gid.ok()) return gid.status();
+    Status s = api_->DeactivateReceiver(*gid, item.email);
     return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // never arrived there: nothing to do
   }
   if (item.action == "blacklist_add") return api_->BlacklistAdd(item.email, "optin: unsubscribed");
@@ -214,9 +217,11 @@ Status SyncWorker::Pull() {
   auto groups = outbox_.Groups();
   if (!groups.ok()) return Note(groups.status(), "pull");
   for (const auto& group : *groups) {
+    auto gid = ParseGroupId(group);
+    if (!gid.ok()) return Note(gid.status(), "pull");
     for (int page = 0;; ++page) {
       ++counters_.calls;
-      auto rows = api_->ListInactiveReceivers(std::stoll(group), page, cleverreach::kMaxPageSize);
+      auto rows = api_->ListInactiveReceivers(*gid, page, cleverreach::kMaxPageSize);
       if (!rows.ok()) {
         ++counters_.errors;
         return Note(rows.status(), "pull");
@@ -240,8 +245,10 @@ Status SyncWorker::Pull() {
 
 Status SyncWorker::ProcessInbox() {
   auto processed = outbox_.ProcessInbox([this](const InboxItem& item) {
+    auto gid = ParseGroupId(item.group_id);
+    if (!gid.ok()) return true;  // cannot be asked about: dropped
     ++counters_.calls;
-    auto receiver = api_->GetReceiver(std::stoll(item.group_id), item.pool_id);
+    auto receiver = api_->GetReceiver(*gid, item.pool_id);
     if (!receiver.ok()) return receiver.status().code() == StatusCode::kNotFound;
     if (receiver->active) return true;
     auto email = NormalizeAddress(receiver->data.email);
