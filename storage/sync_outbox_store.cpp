@@ -126,6 +126,7 @@ Result<SyncStatus> SyncOutboxStore::Snapshot() {
     st.last_error_at = r[5].c_str();
     st.last_error = r[6].c_str();
     st.last_pull_at = r[7].c_str();
+    st.unsubscribe_pending_oldest_seconds = r[8].as<int64_t>();
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -21,6 +21,7 @@ struct SyncStatus {
   int64_t due = 0;
   int64_t oldest_due_age_seconds = 0;
   int64_t dead = 0;
+  int64_t unsubscribe_pending_oldest_seconds = 0;  // oldest withdrawal CleverReach has not acknowledged
   std::string last_success_at, last_error_at, last_error, last_pull_at;
 };
 

@@ -18,6 +18,13 @@ using std::chrono::milliseconds;
 SyncOutcome Delivered() { return SyncOutcome{SyncOutcome::Kind::kDelivered, milliseconds(0), ""}; }
 SyncOutcome Postponed(milliseconds d) { return SyncOutcome{SyncOutcome::Kind::kPostpone, d, ""}; }
 
+// A withdrawal (the person unsubscribed, was suppressed or erased) must reach CleverReach within 48
+// hours (CONTRACT §6): it is retried for as long as it takes and never becomes a dead letter.
+bool IsWithdrawal(const SyncItem& item) {
+  return item.action == "deactivate_receiver" || item.action == "blacklist_add" ||
+         item.action == "delete_receiver";
+}
+
 bool IsPermanent(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
          s.code() == StatusCode::kConflict || s.code() == StatusCode::kPayloadTooLarge;
@@ -37,7 +44,7 @@ SyncWorker::SyncWorker(const Config& config, SyncOutbox& outbox, UnsubscribeReco
       listener_(std::move(listener)) {}
 
 milliseconds SyncWorker::Backoff(int attempts) const {
-  return RetryDelay(RetryPolicy{config_.sync_retry_base, milliseconds(3'600'000)}, attempts, RandomUnit());
+  return RetryDelay(RetryPolicy{config_.sync_retry_base, config_.sync_retry_max}, attempts, RandomUnit());
 }
 
 cleverreach::Receiver SyncWorker::ReceiverOf(const SyncItem& item) const {
@@ -62,11 +69,18 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
     LogWarn("cleverreach_rate_limited", {{"retry_after_ms", halt_.count()}});
     return;
   }
-  bool dead = IsPermanent(s) || item.attempts + 1 >= kMaxAttempts;
-  out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, Backoff(item.attempts), error};
+  bool withdrawal = IsWithdrawal(item);
+  bool dead = !withdrawal && (IsPermanent(s) || item.attempts + 1 >= kMaxAttempts);
+  // A withdrawal CleverReach refuses for good is retried at the cap, and loudly: a person who
+  // unsubscribed is still on the list there until someone looks.
+  milliseconds wait = withdrawal && IsPermanent(s) ? Backoff(40) : Backoff(item.attempts);
+  out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, wait, error};
   if (dead) {
     ++counters_.dead;
     LogWarn("sync_dead_letter", {{"id", item.id}, {"action", item.action}, {"error", error}});
+  } else if (withdrawal && IsPermanent(s)) {
+    LogError("sync_withdrawal_refused", {{"id", item.id}, {"action", item.action}, {"error", error},
+                                         {"attempts", item.attempts + 1}});
   }
   // CleverReach is struggling: the rest of this batch waits instead of hammering it.
   if (!IsPermanent(s)) halt_ = Backoff(0);
@@ -183,7 +197,10 @@ Status SyncWorker::Send(const SyncItem& item) {
   }
   if (item.action == "blacklist_add") return api_->BlacklistAdd(item.email, "optin: unsubscribed");
   if (item.action == "blacklist_remove") return api_->BlacklistRemove(item.email);
-  if (item.action == "delete_receiver") return api_->DeleteReceiver(item.email);
+  if (item.action == "delete_receiver") {
+    Status s = api_->DeleteReceiver(item.email);
+    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // not there: nothing to delete
+  }
   return Status::InvalidArgument("unknown_action", "unknown outbox action");
 }
 

@@ -274,6 +274,7 @@ Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool re
                  duration("OPTIN_DB_TIMEOUT", &c.db_acquire_timeout),
                  duration("OPTIN_MAIL_RETRY_BASE", &c.mail_retry_base),
                  duration("OPTIN_SYNC_RETRY_BASE", &c.sync_retry_base),
+                 duration("OPTIN_SYNC_RETRY_MAX", &c.sync_retry_max),
                  duration("OPTIN_SYNC_429_BACKOFF", &c.sync_rate_limit_backoff),
                  duration("OPTIN_SYNC_HTTP_TIMEOUT", &c.sync_http_timeout),
                  integer("OPTIN_DB_POOL_SIZE", 1, 256, &c.db_pool_size),

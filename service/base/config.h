@@ -74,6 +74,7 @@ struct Config {
   Millis db_acquire_timeout = Millis(2'000);  // OPTIN_DB_TIMEOUT: wait for a connection, then 503
   Millis mail_retry_base = Millis(5'000);     // OPTIN_MAIL_RETRY_BASE: first mail retry delay
   Millis sync_retry_base = Millis(5'000);     // OPTIN_SYNC_RETRY_BASE: first sync retry delay
+  Millis sync_retry_max = Millis(900'000);    // OPTIN_SYNC_RETRY_MAX: cap of the sync backoff
   Millis sync_rate_limit_backoff = Millis(60'000);  // OPTIN_SYNC_429_BACKOFF: 429 w/o Retry-After
   Millis sync_http_timeout = Millis(30'000);  // OPTIN_SYNC_HTTP_TIMEOUT: per CleverReach call
   std::string cleverreach_webhook_token;      // OPTIN_CLEVERREACH_CALLTOKEN: X-CR-Calltoken

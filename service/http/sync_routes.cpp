@@ -24,6 +24,7 @@ void SyncState(const Config& config, SyncOutboxStore& outbox, httplib::Response&
              {"queue_depth", st->queued},
              {"due", st->due},
              {"oldest_due_age_seconds", st->oldest_due_age_seconds},
+             {"unsubscribe_pending_oldest_seconds", st->unsubscribe_pending_oldest_seconds},
              {"last_success_at", OrNull(st->last_success_at)},
              {"last_error_at", OrNull(st->last_error_at)},
              {"last_error", OrNull(st->last_error)},

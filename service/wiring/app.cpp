@@ -69,7 +69,6 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
   p.import_store = std::make_unique<ImportStore>(db);
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
-  if (Status s = p.sync_outbox->SetEnabled(c.cleverreach_enabled()); !s.ok()) return s;
   p.pow_store = std::make_unique<PowStore>(db);
   p.pow = std::make_unique<ProofOfWork>(c, *p.pow_store);
   p.api = std::make_unique<http::Api>(http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client,
@@ -95,6 +94,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
 
 int App::Serve() {
   Parts& p = *parts_;
+  // Whether the sync runs decides what the outbox may hold (nothing with an address when off);
+  // recorded here, not in Create, which connects to nothing.
+  if (Status s = p.sync_outbox->SetEnabled(config_.cleverreach_enabled()); !s.ok()) {
+    LogError("sync_state_failed", {{"error", s.message()}});
+    return 1;
+  }
   auto port = p.api->Bind();
   if (!port.ok()) {
     LogError("listen_failed", {{"error", port.status().message()}});

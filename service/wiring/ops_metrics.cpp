@@ -48,8 +48,12 @@ void AddOperationsCollectors(MetricsRegistry& metrics, ConnectionPool& pool,
     out.Gauge("optin_sync_outbox_oldest_seconds",
               "Age of the oldest change waiting for CleverReach.", g->sync_oldest_seconds);
     out.Gauge("optin_sync_outbox_dead",
-              "CleverReach changes given up after 10 attempts (dead letters).",
+              "CleverReach upserts given up after 10 attempts (dead letters; withdrawals never die).",
               static_cast<double>(g->sync_dead));
+    out.Gauge("optin_unsubscribe_pending_oldest_seconds",
+              "Age of the oldest withdrawal (deactivation, blacklist entry, deletion) CleverReach "
+              "has not acknowledged; 0 when none. Must stay under 48 hours.",
+              g->unsubscribe_pending_oldest_seconds);
   });
 }
 

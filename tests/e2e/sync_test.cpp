@@ -113,11 +113,12 @@ TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshe
 }
 
 TEST_CASE("sync: a permanent refusal is a dead letter, visible and retryable", "[e2e][db][sync]") {
+  // Only upserts can become dead letters; withdrawals never do (withdrawal_retry_test.cpp).
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
-  SetUpGroup(f, fake);
-  fake.InjectFault("blacklist.add", Fault::Status(400), 1);
-  REQUIRE(f.Admin("POST", "/admin/suppressions", {{"email", "refused@example.com"}})->status == 201);
+  int64_t gid = SetUpGroup(f, fake);
+  fake.InjectFault("receivers.upsert", Fault::Status(400), 1);
+  f.SubscribeAndConfirm("refused@example.com");
   REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "1"; }, 15s));
   json state;
   // The dead letter commits with its batch; the sync state's last error is recorded just after.
@@ -126,10 +127,10 @@ TEST_CASE("sync: a permanent refusal is a dead letter, visible and retryable", "
     return state["last_error"].is_string();
   }));
   CHECK(state["dead_letter_count"] == 1);
-  CHECK(state["dead_letters"][0]["action"] == "blacklist_add");
+  CHECK(state["dead_letters"][0]["action"] == "upsert_receiver");
   CHECK(f.Admin("POST", "/admin/sync/retry", json::object())->status == 200);
   REQUIRE(WaitUntil([&] { return Queue(f) == "0"; }, 15s));
-  CHECK(fake.Blacklist().size() == 1);
+  CHECK(Active(fake, gid, "refused@example.com"));
 }
 
 TEST_CASE("sync: kill -9 in the middle of a batch loses nothing", "[e2e][db][sync]") {

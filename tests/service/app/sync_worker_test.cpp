@@ -215,22 +215,27 @@ TEST_CASE("a receiver missing from a batch answer is re-checked alone, the other
   CHECK(h.outbox.outcome(b).kind == row.missing_outcome);
 }
 
-TEST_CASE("a row becomes a dead letter after the retry limit or a permanent refusal", "[app][sync]") {
+TEST_CASE("only upserts become dead letters, withdrawals are retried for as long as it takes",
+          "[app][sync]") {
   struct Row {
     const char* action;
     int attempts;
     StatusCode code;
     Kind expected;
+    bool at_cap;  // a permanently refused withdrawal waits the cap (OPTIN_SYNC_RETRY_MAX)
   };
   const int last = SyncWorker::kMaxAttempts - 1;
-  auto row = GENERATE_COPY(Row{"blacklist_add", 0, StatusCode::kUnavailable, Kind::kRetry},
-                           Row{"blacklist_add", last - 1, StatusCode::kUnavailable, Kind::kRetry},
-                           Row{"blacklist_add", last, StatusCode::kUnavailable, Kind::kDead},
-                           Row{"blacklist_add", 0, StatusCode::kInvalidArgument, Kind::kDead},
-                           Row{"upsert_receiver", last - 1, StatusCode::kUnavailable, Kind::kRetry},
-                           Row{"upsert_receiver", last, StatusCode::kUnavailable, Kind::kDead},
-                           Row{"upsert_receiver", 0, StatusCode::kInvalidArgument, Kind::kDead},
-                           Row{"delete_receiver", 3, StatusCode::kNotFound, Kind::kDead});
+  auto row = GENERATE_COPY(Row{"blacklist_add", 0, StatusCode::kUnavailable, Kind::kRetry, false},
+                           Row{"blacklist_add", last, StatusCode::kUnavailable, Kind::kRetry, false},
+                           Row{"blacklist_add", 40, StatusCode::kUnavailable, Kind::kRetry, true},
+                           Row{"blacklist_add", 0, StatusCode::kInvalidArgument, Kind::kRetry, true},
+                           Row{"deactivate_receiver", last, StatusCode::kUnavailable, Kind::kRetry, false},
+                           Row{"deactivate_receiver", 0, StatusCode::kInvalidArgument, Kind::kRetry, true},
+                           Row{"delete_receiver", last, StatusCode::kUnavailable, Kind::kRetry, false},
+                           Row{"blacklist_remove", last, StatusCode::kUnavailable, Kind::kDead, false},
+                           Row{"upsert_receiver", last - 1, StatusCode::kUnavailable, Kind::kRetry, false},
+                           Row{"upsert_receiver", last, StatusCode::kUnavailable, Kind::kDead, false},
+                           Row{"upsert_receiver", 0, StatusCode::kInvalidArgument, Kind::kDead, false});
   CAPTURE(row.action, row.attempts);
   Harness h;
   Status failure(row.code, "e", "refused");
@@ -246,11 +251,22 @@ TEST_CASE("a row becomes a dead letter after the retry limit or a permanent refu
   CHECK(o.error.find("example.org") == std::string::npos);  // no address in the stored error
   CHECK(h.worker->counters().dead == (row.expected == Kind::kDead ? 1u : 0u));
   if (row.expected == Kind::kRetry) {
-    // base * 2^attempts, jittered by ±20 %
-    double expected = 1000.0 * static_cast<double>(1LL << row.attempts);
+    // base * 2^attempts, capped at OPTIN_SYNC_RETRY_MAX (15 min by default), jittered by ±20 %
+    double expected = row.at_cap ? 900'000.0 : 1000.0 * static_cast<double>(1LL << row.attempts);
     CHECK(o.delay.count() >= static_cast<int64_t>(expected * 0.8) - 1);
     CHECK(o.delay.count() <= static_cast<int64_t>(expected * 1.2) + 1);
   }
+}
+
+TEST_CASE("a 404 for a receiver that is not there counts as a done withdrawal", "[app][sync]") {
+  auto action = GENERATE(as<std::string>{}, "deactivate_receiver", "delete_receiver");
+  CAPTURE(action);
+  Harness h;
+  h.api->on_call = [&](const ApiCall&) { return Status(StatusCode::kNotFound, "not_found", "no such receiver"); };
+  int64_t id = h.outbox.Add(Other(action, Email(0), 3));
+  CHECK(h.worker->RunOnce().ok());
+  CHECK(h.outbox.outcome(id).kind == Kind::kDelivered);
+  CHECK(h.worker->counters().dead == 0u);
 }
 
 TEST_CASE("an upsert of a row no longer confirmed, or of a list without group, is obsolete", "[app][sync]") {
@@ -292,7 +308,7 @@ TEST_CASE("a CleverReach group id is parsed with a range check", "[app][sync]") 
   }
 }
 
-TEST_CASE("a group id above 2^63 makes the rows dead letters with a clear error, never a throw",
+TEST_CASE("a group id above 2^63 gives a clear error, never a throw",
           "[app][sync]") {
   Harness h;
   h.outbox.groups = {"9223372036854775808"};
@@ -311,7 +327,8 @@ TEST_CASE("a group id above 2^63 makes the rows dead letters with a clear error,
   CHECK_FALSE(s.ok());
   for (int64_t id : {upsert, deactivate}) {
     CAPTURE(id);
-    CHECK(h.outbox.outcome(id).kind == Kind::kDead);
+    // The upsert dies; the withdrawal stays queued (at the cap, loudly) until someone fixes it.
+    CHECK(h.outbox.outcome(id).kind == (id == upsert ? Kind::kDead : Kind::kRetry));
     CHECK(h.outbox.outcome(id).error.find("invalid_group_id") != std::string::npos);
   }
   CHECK(h.calls.empty());  // nothing was sent to a group that cannot exist
