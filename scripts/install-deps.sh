@@ -7,7 +7,7 @@ set -euo pipefail
 # test or the fuzz smoke test skips (with a message) instead of the whole test command failing.
 packages=(build-essential cmake pkg-config libcpp-httplib-dev libpqxx-dev libcurl4-openssl-dev
           libssl-dev catch2 nlohmann-json3-dev libidn2-dev postgresql-15 python3-aiosmtpd
-          python3-yaml ca-certificates curl)
+          python3-yaml ca-certificates curl openssl)
 optional=()
 for arg in "$@"; do
   case "$arg" in

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "optin: %s\n", config.status().message().c_str());
     return 1;
   }
+  optin::SetAddressTagSecret(config->secret);
   if (config->database_url.empty()) {
     std::fputs("optin: OPTIN_DATABASE_URL: is required\n", stderr);
     return 1;

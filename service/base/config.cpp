@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 
 extern char** environ;
@@ -145,6 +146,68 @@ Result<Cidr> ParseCidr(const std::string& text) {
   return cidr;
 }
 
+namespace {
+
+// The host of an smtp(s):// URL, lower-cased, without brackets, port or path.
+std::string UrlHost(const std::string& url) {
+  auto start = url.find("://");
+  std::string rest = start == std::string::npos ? url : url.substr(start + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  auto at = rest.rfind('@');
+  if (at != std::string::npos) rest = rest.substr(at + 1);
+  std::string host;
+  if (!rest.empty() && rest.front() == '[') {
+    host = rest.substr(1, rest.find(']') == std::string::npos ? std::string::npos : rest.find(']') - 1);
+  } else {
+    host = rest.substr(0, rest.find(':'));
+  }
+  for (char& ch : host) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return host;
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  unsigned char buf[4];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 && buf[0] == 127;
+}
+
+// OPTIN_SMTP_TLS and OPTIN_SMTP_CA_FILE, checked against the URL and the credentials: no setting
+// may let the password, or mail meant for a remote server, travel in the clear.
+template <typename Get>
+Status LoadSmtpTls(const Get& get, Config* c) {
+  const bool implicit_tls = c->smtp_url.rfind("smtps://", 0) == 0;
+  const bool credentials = !c->smtp_user.empty();
+  c->smtp_tls = (credentials || implicit_tls) ? SmtpTls::kRequired : SmtpTls::kOpportunistic;
+  std::string v;
+  if (get("OPTIN_SMTP_TLS", &v)) {
+    if (v == "required") {
+      c->smtp_tls = SmtpTls::kRequired;
+    } else if (v == "opportunistic") {
+      if (credentials) {
+        return Bad("OPTIN_SMTP_TLS", "opportunistic is refused with OPTIN_SMTP_USER (the login could be sent in the clear); use required");
+      }
+      if (implicit_tls) return Bad("OPTIN_SMTP_TLS", "smtps:// always uses TLS; use required or leave it unset");
+      c->smtp_tls = SmtpTls::kOpportunistic;
+    } else if (v == "off") {
+      if (implicit_tls) return Bad("OPTIN_SMTP_TLS", "off contradicts smtps://; use smtp:// for a plaintext server");
+      if (!c->smtp_url.empty() && !IsLoopbackHost(UrlHost(c->smtp_url))) {
+        return Bad("OPTIN_SMTP_TLS", "off is allowed only for an SMTP server on localhost");
+      }
+      c->smtp_tls = SmtpTls::kOff;
+    } else {
+      return Bad("OPTIN_SMTP_TLS", "expected required, opportunistic or off");
+    }
+  }
+  if (get("OPTIN_SMTP_CA_FILE", &v)) {
+    std::ifstream probe(v);
+    if (!probe.good()) return Bad("OPTIN_SMTP_CA_FILE", "cannot read '" + v + "'");
+    c->smtp_ca_file = v;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool require_secret) {
   Config c;
   auto get = [&env](const char* name, std::string* out) {
@@ -198,6 +261,7 @@ Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool re
   }
   get("OPTIN_SMTP_USER", &c.smtp_user);
   get("OPTIN_SMTP_PASSWORD", &c.smtp_password);
+  if (auto s = LoadSmtpTls(get, &c); !s.ok()) return s;
   get("OPTIN_MAIL_DIR", &c.mail_dir);
   if (get("OPTIN_MAIL_FROM", &v)) {
     if (v.find('@') == std::string::npos || v.find_first_of("\r\n<> ") != std::string::npos) {

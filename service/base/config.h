@@ -18,6 +18,10 @@ enum class IpMode { kFull, kTruncated, kNone };
 enum class UnsubscribeScope { kGlobal, kList };
 // OPTIN_POW: off; on = every signup and privacy request; adaptive = only over a rate limit.
 enum class PowMode { kOff, kOn, kAdaptive };
+// OPTIN_SMTP_TLS: required = TLS or no mail (STARTTLS demanded on smtp://, never a fallback to
+// plaintext); opportunistic = STARTTLS when offered (only without credentials); off = plaintext
+// (only for a server on localhost).
+enum class SmtpTls { kRequired, kOpportunistic, kOff };
 
 struct RateLimit {
   bool enabled = true;
@@ -44,6 +48,9 @@ struct Config {
   std::string smtp_url;                              // OPTIN_SMTP_URL, empty = .eml files
   std::string smtp_user;                             // OPTIN_SMTP_USER
   std::string smtp_password;                         // OPTIN_SMTP_PASSWORD
+  // OPTIN_SMTP_TLS: required with credentials or smtps://, else opportunistic.
+  SmtpTls smtp_tls = SmtpTls::kOpportunistic;
+  std::string smtp_ca_file;                          // OPTIN_SMTP_CA_FILE, empty = system CAs
   std::string mail_dir = "var/mail";                 // OPTIN_MAIL_DIR
   std::string mail_from = "newsletter@localhost";    // OPTIN_MAIL_FROM
   Millis confirm_ttl = std::chrono::hours(72);                  // OPTIN_CONFIRM_TTL

@@ -1,6 +1,8 @@
 #include "service/base/config.h"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <string>
 
 using optin::Config;
 using optin::LoadConfig;
@@ -198,4 +200,61 @@ TEST_CASE("OPTIN_POW and OPTIN_POW_MAXNUMBER", "[config][pow]") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().message().rfind(var, 0) == 0);
   }
+}
+
+TEST_CASE("OPTIN_SMTP_TLS: defaults and the combinations that are refused", "[config][smtp]") {
+  using optin::SmtpTls;
+  using Env = std::map<std::string, std::string>;
+  auto load = [](Env env) {
+    env["OPTIN_SECRET"] = kSecret;
+    return LoadConfig(env, true);
+  };
+  struct Case {
+    Env env;
+    int expect;  // SmtpTls as int, or -1 = refused naming OPTIN_SMTP_TLS
+  };
+  const int kReq = static_cast<int>(SmtpTls::kRequired);
+  const int kOpp = static_cast<int>(SmtpTls::kOpportunistic);
+  const int kOff = static_cast<int>(SmtpTls::kOff);
+  const Case cases[] = {
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}}, kOpp},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}, {"OPTIN_SMTP_USER", "u"}}, kReq},
+      {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}}, kReq},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "required"}}, kReq},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}, {"OPTIN_SMTP_USER", "u"},
+        {"OPTIN_SMTP_TLS", "opportunistic"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}, {"OPTIN_SMTP_TLS", "opportunistic"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://localhost.example.com:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://127.0.0.1.nip.io:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtps://localhost:465"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://localhost:25"}, {"OPTIN_SMTP_TLS", "off"}}, kOff},
+      {{{"OPTIN_SMTP_URL", "smtp://127.0.0.1:2525"}, {"OPTIN_SMTP_TLS", "off"}}, kOff},
+      {{{"OPTIN_SMTP_URL", "smtp://[::1]:25"}, {"OPTIN_SMTP_TLS", "off"}}, kOff},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "yes"}}, -1},
+  };
+  for (const auto& c : cases) {
+    std::string text;
+    for (const auto& [k, v] : c.env) text += k + "=" + v + " ";
+    INFO(text);
+    auto r = load(c.env);
+    if (c.expect < 0) {
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.status().message().rfind("OPTIN_SMTP_TLS: ", 0) == 0);
+      CHECK(r.status().message().find('\n') == std::string::npos);
+    } else {
+      REQUIRE(r.ok());
+      CHECK(static_cast<int>(r->smtp_tls) == c.expect);
+    }
+  }
+}
+
+TEST_CASE("OPTIN_SMTP_CA_FILE must be readable", "[config][smtp]") {
+  auto missing = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", "/nonexistent/ca.pem"}}, true);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().rfind("OPTIN_SMTP_CA_FILE: ", 0) == 0);
+  const std::string readable = std::string(OPTIN_SOURCE_DIR) + "/README.md";
+  auto ok = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", readable}}, true);
+  REQUIRE(ok.ok());
+  CHECK(ok->smtp_ca_file == readable);
 }
