@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "service/wiring/app.h"
-#include "service/wiring/commands.h"
 #include "service/base/config.h"
 #include "service/base/log.h"
+#include "service/wiring/app.h"
+#include "service/wiring/commands.h"
 #include "service/wiring/parts.h"
 #include "storage/migrations.h"
 
@@ -37,10 +37,17 @@ int UsageError(const std::string& message) {
 }
 
 const char* CommandHelp(const std::string& cmd) {
-  if (cmd == "serve") return "usage: optin serve [--no-migrate]\n  Runs the HTTP service and its background workers; migrates first unless --no-migrate.\n";
-  if (cmd == "migrate") return "usage: optin migrate\n  Applies the SQL migrations in order, idempotently.\n";
-  if (cmd == "sync") return "usage: optin sync [--once]\n  Runs the CleverReach sync. --once: drain what is due, pull unsubscribes once, exit.\n";
-  if (cmd == "purge") return "usage: optin purge\n  Deletes what the retention rules say is due and prints the counts.\n";
+  if (cmd == "serve")
+    return "usage: optin serve [--no-migrate]\n  Runs the HTTP service and its background workers; "
+           "migrates first unless --no-migrate.\n";
+  if (cmd == "migrate")
+    return "usage: optin migrate\n  Applies the SQL migrations in order, idempotently.\n";
+  if (cmd == "sync")
+    return "usage: optin sync [--once]\n  Runs the CleverReach sync. --once: drain what is due, "
+           "pull unsubscribes once, exit.\n";
+  if (cmd == "purge")
+    return "usage: optin purge\n  Deletes what the retention rules say is due and prints the "
+           "counts.\n";
   return nullptr;
 }
 
@@ -62,7 +69,8 @@ int main(int argc, char** argv) {
     std::printf("optin %s\n", OPTIN_VERSION);
     return 0;
   }
-  if (!CommandHelp(cmd)) return UsageError(cmd[0] == '-' ? "unknown option " + cmd : "unknown command " + cmd);
+  if (!CommandHelp(cmd))
+    return UsageError(cmd[0] == '-' ? "unknown option " + cmd : "unknown command " + cmd);
 
   bool no_migrate = false, once = false;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -71,12 +79,17 @@ int main(int argc, char** argv) {
       std::fputs(CommandHelp(cmd), stdout);
       return 0;
     }
-    if (cmd == "serve" && a == "--no-migrate") no_migrate = true;
-    else if (cmd == "sync" && a == "--once") once = true;
-    else return UsageError((a[0] == '-' ? "unknown option " : "unexpected argument ") + a + " for " + cmd);
+    if (cmd == "serve" && a == "--no-migrate")
+      no_migrate = true;
+    else if (cmd == "sync" && a == "--once")
+      once = true;
+    else
+      return UsageError((a[0] == '-' ? "unknown option " : "unexpected argument ") + a + " for " +
+                        cmd);
   }
 
-  auto config = optin::LoadConfig(optin::ProcessEnvironment(), /*require_secret=*/cmd == "serve" || cmd == "sync");
+  auto config = optin::LoadConfig(optin::ProcessEnvironment(),
+                                  /*require_secret=*/cmd == "serve" || cmd == "sync");
   if (!config.ok()) {
     std::fprintf(stderr, "optin: %s\n", config.status().message().c_str());
     return 1;

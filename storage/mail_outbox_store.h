@@ -42,7 +42,7 @@ class MailOutboxStore : public MailOutbox {
 
   ConnectionPool& pool_;
   const MailRetryPolicy policy_;
-  mutable std::mutex mu_;               // guards sent_unsettled_
+  mutable std::mutex mu_;             // guards sent_unsettled_
   std::set<int64_t> sent_unsettled_;  // rows sent whose outcome did not commit (at most a few)
 };
 

@@ -40,7 +40,8 @@ Result<std::vector<Migration>> EmbeddedMigrations() {
     if (!seen.insert(version).second) return Status::Internal("migration version repeats: " + name);
     out.push_back(Migration{version, name, file.contents});
   }
-  std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  std::sort(out.begin(), out.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
   return out;
 }
 
@@ -54,7 +55,8 @@ Result<SchemaFiles> EmbeddedSchema() {
     std::string path = file.path;
     if (path.rfind(prefix, 0) != 0) continue;
     std::string name = path.substr(prefix.size());
-    if (name.find('/') != std::string::npos) return Status::Internal("function files are not nested: " + path);
+    if (name.find('/') != std::string::npos)
+      return Status::Internal("function files are not nested: " + path);
     out.functions.push_back(FunctionFile{name, file.contents});
   }
   std::sort(out.functions.begin(), out.functions.end(),
@@ -92,11 +94,13 @@ Result<std::set<int>> CheckApplied(pqxx::work& t, const std::vector<Migration>& 
     if (row[1].is_null()) {
       // Applied before checksums were recorded: the file as shipped now is taken as the one
       // applied (V006, V007 and V009 lost their function bodies in the same release; see V006).
-      t.exec_params("UPDATE schema_migrations SET sha256 = $2 WHERE version = $1", version, file_sha);
+      t.exec_params("UPDATE schema_migrations SET sha256 = $2 WHERE version = $1", version,
+                    file_sha);
     } else if (row[1].c_str() != file_sha) {
-      return Status::Internal("migration " + it->second->name + " was edited after it was applied (SHA-256 " +
-                              file_sha.substr(0, 12) + ", recorded " + std::string(row[1].c_str()).substr(0, 12) +
-                              "): restore the file and put the change in a new migration");
+      return Status::Internal(
+          "migration " + it->second->name + " was edited after it was applied (SHA-256 " +
+          file_sha.substr(0, 12) + ", recorded " + std::string(row[1].c_str()).substr(0, 12) +
+          "): restore the file and put the change in a new migration");
     }
   }
   return done;
@@ -111,13 +115,14 @@ Result<MigrationReport> ApplyInTransaction(pqxx::connection& conn, const SchemaF
   for (const auto& m : files.migrations) {
     if (done->count(m.version)) continue;
     t.exec(m.sql);
-    t.exec_params("INSERT INTO schema_migrations (version, name, sha256) VALUES ($1, $2, $3)", m.version, m.name,
-                  Sha256Hex(m.sql));
+    t.exec_params("INSERT INTO schema_migrations (version, name, sha256) VALUES ($1, $2, $3)",
+                  m.version, m.name, Sha256Hex(m.sql));
     LogInfo("migration_applied", {{"version", m.version}, {"name", m.name}});
     ++report.migrations_applied;
   }
   std::map<std::string, std::string> recorded;
-  for (const auto& row : t.exec("SELECT name, sha256 FROM schema_functions")) recorded[row[0].c_str()] = row[1].c_str();
+  for (const auto& row : t.exec("SELECT name, sha256 FROM schema_functions"))
+    recorded[row[0].c_str()] = row[1].c_str();
   for (const auto& f : files.functions) {
     std::string sha = Sha256Hex(f.sql);
     auto it = recorded.find(f.name);
@@ -159,10 +164,11 @@ Result<MigrationReport> ApplySchema(const std::string& database_url, const Schem
     n.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")");
     return report;
   } catch (const pqxx::broken_connection& e) {
-    return Status::Unavailable("cannot connect to the database: " + std::string(e.what()).substr(0, 200));
+    return Status::Unavailable("cannot connect to the database: " +
+                               std::string(e.what()).substr(0, 200));
   } catch (const pqxx::sql_error& e) {
-    return Status::Internal("migration failed (SQLSTATE " + e.sqlstate() + "): " +
-                            std::string(e.what()).substr(0, 300));
+    return Status::Internal("migration failed (SQLSTATE " + e.sqlstate() +
+                            "): " + std::string(e.what()).substr(0, 300));
   } catch (const std::exception& e) {
     return Status::Internal(std::string("migration failed: ") + e.what());
   }

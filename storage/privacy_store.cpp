@@ -75,7 +75,9 @@ class TxnPrivacyActions : public PrivacyActions {
       : txn_(txn), email_(email), options_(options) {}
   ErasureCounts Erase() override { return EraseInTxn(txn_, email_, options_.cleverreach_enabled); }
   int64_t LiftSuppressions() override { return LiftSuppressionsInTxn(txn_, email_, "privacy"); }
-  int64_t Unsubscribe() override { return optin::Unsubscribe(txn_, email_, options_.unsubscribe_scope); }
+  int64_t Unsubscribe() override {
+    return optin::Unsubscribe(txn_, email_, options_.unsubscribe_scope);
+  }
 
  private:
   pqxx::work& txn_;
@@ -147,7 +149,8 @@ Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash, cons
     t.erasure = done.erasure;
     t.changed = done.changed;
     txn.exec_prepared(kComplete, id, done.outcome.dump());
-    if (done.record_event) txn.exec_prepared(kEvent, hash, "privacy_completed", done.outcome.dump());
+    if (done.record_event)
+      txn.exec_prepared(kEvent, hash, "privacy_completed", done.outcome.dump());
     if (done.export_data) {
       t.record = DescribeInTxn(txn, email);
       t.requests = RequestsOf(txn, hash);

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "service/base/config.h"
+#include "service/base/status.h"
 #include "service/domain/model.h"
 #include "service/domain/privacy_actions.h"
 #include "service/domain/privacy_model.h"
-#include "service/base/status.h"
 #include "storage/subscriber_store.h"
 
 namespace optin {

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "service/base/config.h"
-#include "service/domain/model.h"
 #include "service/base/status.h"
+#include "service/domain/model.h"
 
 namespace optin {
 

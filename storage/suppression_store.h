@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "service/base/config.h"
-#include "service/domain/model.h"
 #include "service/base/status.h"
+#include "service/domain/model.h"
 #include "service/domain/sync_outbox.h"
 
 namespace optin {
@@ -67,6 +67,7 @@ class SuppressionStore : public UnsubscribeRecorder {
 // domains in C++ and the address entries with CheckHashes (one index probe per hash, about twice
 // as fast as calling the SQL function per address). tests/storage/suppression_rule_test.cpp holds
 // both halves to the function, case by case.
-bool DomainBlocked(const std::string& address_domain, const std::vector<DomainSuppression>& blocked);
+bool DomainBlocked(const std::string& address_domain,
+                   const std::vector<DomainSuppression>& blocked);
 
 }  // namespace optin

@@ -21,7 +21,8 @@ struct SyncStatus {
   int64_t due = 0;
   int64_t oldest_due_age_seconds = 0;
   int64_t dead = 0;
-  int64_t unsubscribe_pending_oldest_seconds = 0;  // oldest withdrawal CleverReach has not acknowledged
+  int64_t unsubscribe_pending_oldest_seconds =
+      0;  // oldest withdrawal CleverReach has not acknowledged
   std::string last_success_at, last_error_at, last_error, last_pull_at;
 };
 
@@ -58,7 +59,8 @@ class SyncOutboxStore : public SyncOutbox {
   // The CleverReach groups lists are synced to.
   Result<std::vector<std::string>> Groups() override;
 
-  Status InboxAdd(const std::string& event, const std::string& group_id, const std::string& pool_id);
+  Status InboxAdd(const std::string& event, const std::string& group_id,
+                  const std::string& pool_id);
   // Like ProcessDue for webhook deliveries: `handle` returns true when done (or to be dropped).
   Result<int> ProcessInbox(const std::function<bool(const InboxItem&)>& handle) override;
 

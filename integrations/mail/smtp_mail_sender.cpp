@@ -30,8 +30,10 @@ size_t ReadCallback(char* buffer, size_t size, size_t nitems, void* userdata) {
 // Authentication failures are the operator's to fix, not the mail's fault: retried.
 Status MapFailure(CURLcode code, long smtp_code) {
   std::string what = std::string("smtp: ") + curl_easy_strerror(code);
-  if (code == CURLE_USE_SSL_FAILED) what = "smtp: the server offers no STARTTLS and OPTIN_SMTP_TLS is required";
-  if (code == CURLE_PEER_FAILED_VERIFICATION) what += " (check OPTIN_SMTP_CA_FILE and the host name in OPTIN_SMTP_URL)";
+  if (code == CURLE_USE_SSL_FAILED)
+    what = "smtp: the server offers no STARTTLS and OPTIN_SMTP_TLS is required";
+  if (code == CURLE_PEER_FAILED_VERIFICATION)
+    what += " (check OPTIN_SMTP_CA_FILE and the host name in OPTIN_SMTP_URL)";
   if (smtp_code > 0) what += " (server said " + std::to_string(smtp_code) + ")";
   if (smtp_code >= 500 && smtp_code < 600 && code != CURLE_LOGIN_DENIED) {
     return Status::InvalidArgument("mail_rejected", what);

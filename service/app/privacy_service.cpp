@@ -1,11 +1,11 @@
 #include "service/app/privacy_service.h"
 
-#include "service/domain/address.h"
-#include "service/pages/mails.h"
-#include "service/domain/links.h"
 #include "service/base/log.h"
-#include "service/pages/mail_compose.h"
+#include "service/domain/address.h"
+#include "service/domain/links.h"
 #include "service/domain/tokens.h"
+#include "service/pages/mail_compose.h"
+#include "service/pages/mails.h"
 
 namespace optin {
 namespace {
@@ -74,9 +74,8 @@ Result<PendingMail> PrivacyService::RenderVerificationMail(const std::string& em
                                                            PrivacyRequestType type,
                                                            const std::string& language) const {
   RandomToken token = NewRandomToken();
-  MailText text =
-      PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
-                              PrivacyConfirmUrl(config_, token.token));
+  MailText text = PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
+                                          PrivacyConfirmUrl(config_, token.token));
   return ComposeTokenMail(config_, "", email, language, text, token,
                           std::chrono::duration_cast<std::chrono::seconds>(kLinkTtl));
 }

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "service/base/config.h"
+#include "service/base/status.h"
 #include "service/domain/privacy_actions.h"
 #include "service/domain/privacy_model.h"
-#include "service/base/status.h"
 #include "storage/privacy_store.h"
 
 namespace optin {

@@ -5,9 +5,9 @@
 #include <set>
 #include <unordered_set>
 
+#include "service/base/log.h"
 #include "service/domain/address.h"
 #include "service/domain/retry_policy.h"
-#include "service/base/log.h"
 
 namespace optin {
 namespace {
@@ -44,7 +44,8 @@ SyncWorker::SyncWorker(const Config& config, SyncOutbox& outbox, UnsubscribeReco
       listener_(std::move(listener)) {}
 
 milliseconds SyncWorker::Backoff(int attempts) const {
-  return RetryDelay(RetryPolicy{config_.sync_retry_base, config_.sync_retry_max}, attempts, RandomUnit());
+  return RetryDelay(RetryPolicy{config_.sync_retry_base, config_.sync_retry_max}, attempts,
+                    RandomUnit());
 }
 
 cleverreach::Receiver SyncWorker::ReceiverOf(const SyncItem& item) const {
@@ -53,7 +54,8 @@ cleverreach::Receiver SyncWorker::ReceiverOf(const SyncItem& item) const {
   r.registered = item.registered;
   r.activated = item.activated;
   r.source = item.source.empty() ? "optin" : item.source.substr(0, 250);
-  r.attributes = {{"language", item.language}, {"unsubscribe_url", unsubscribe_url_(item.subscription_id)}};
+  r.attributes = {{"language", item.language},
+                  {"unsubscribe_url", unsubscribe_url_(item.subscription_id)}};
   if (!item.name.empty()) r.attributes["name"] = item.name;
   return r;
 }
@@ -63,7 +65,8 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
   pass_failed_ = true;
   std::string error = std::string(s.error().empty() ? "error" : s.error()) + ": " + s.message();
   if (s.code() == StatusCode::kRateLimited) {
-    halt_ = s.retry_after() > 0 ? milliseconds(s.retry_after() * 1000LL) : config_.sync_rate_limit_backoff;
+    halt_ = s.retry_after() > 0 ? milliseconds(s.retry_after() * 1000LL)
+                                : config_.sync_rate_limit_backoff;
     paused_until_ = Clock::now() + halt_;
     out = Postponed(halt_);
     LogWarn("cleverreach_rate_limited", {{"retry_after_ms", halt_.count()}});
@@ -79,7 +82,9 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
     ++counters_.dead;
     LogWarn("sync_dead_letter", {{"id", item.id}, {"action", item.action}, {"error", error}});
   } else if (withdrawal && IsPermanent(s)) {
-    LogError("sync_withdrawal_refused", {{"id", item.id}, {"action", item.action}, {"error", error},
+    LogError("sync_withdrawal_refused", {{"id", item.id},
+                                         {"action", item.action},
+                                         {"error", error},
                                          {"attempts", item.attempts + 1}});
   }
   // CleverReach is struggling: the rest of this batch waits instead of hammering it.
@@ -134,8 +139,9 @@ void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<s
       if (single.ok() && !single->succeeded.empty()) {
         out[i] = Delivered();
       } else {
-        Fail(single.ok() ? Status::Unavailable("CleverReach did not accept the receiver") : single.status(), items[i],
-             out[i]);
+        Fail(single.ok() ? Status::Unavailable("CleverReach did not accept the receiver")
+                         : single.status(),
+             items[i], out[i]);
       }
     }
     pos += n;
@@ -161,8 +167,10 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
     const SyncItem& item = items[i];
     if (item.action == "upsert_receiver") {
       // Obsolete: unsubscribed or erased since, or the list is no longer synced.
-      if (item.status != "confirmed" || item.group_id.empty()) out[i] = Delivered();
-      else upserts[item.group_id].push_back(i);
+      if (item.status != "confirmed" || item.group_id.empty())
+        out[i] = Delivered();
+      else
+        upserts[item.group_id].push_back(i);
       continue;
     }
     if (halt_.count() > 0) {
@@ -172,13 +180,16 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
     if (item.action == "deactivate_receiver" || item.action == "delete_receiver") {
       auto until = uncertain_until_.find(item.email);
       if (until != uncertain_until_.end() && until->second > Clock::now()) {
-        out[i] = Postponed(std::chrono::duration_cast<milliseconds>(until->second - Clock::now()) + milliseconds(1));
+        out[i] = Postponed(std::chrono::duration_cast<milliseconds>(until->second - Clock::now()) +
+                           milliseconds(1));
         continue;
       }
     }
     Status s = Send(item);
-    if (s.ok()) out[i] = Delivered();
-    else Fail(s, item, out[i]);
+    if (s.ok())
+      out[i] = Delivered();
+    else
+      Fail(s, item, out[i]);
   }
   for (const auto& [group, idx] : upserts) DeliverUpserts(group, idx, items, out);
   for (const auto& o : out) {
@@ -193,7 +204,8 @@ Status SyncWorker::Send(const SyncItem& item) {
     auto gid = ParseGroupId(item.group_id);
     if (!gid.ok()) return gid.status();
     Status s = api_->DeactivateReceiver(*gid, item.email);
-    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // never arrived there: nothing to do
+    return s.code() == StatusCode::kNotFound ? Status::Ok()
+                                             : s;  // never arrived there: nothing to do
   }
   if (item.action == "blacklist_add") return api_->BlacklistAdd(item.email, "optin: unsubscribed");
   if (item.action == "blacklist_remove") return api_->BlacklistRemove(item.email);
@@ -209,7 +221,8 @@ bool SyncWorker::Drain(StopSignal* stop) {
   while (stop == nullptr || !stop->stopped()) {
     if (Clock::now() < paused_until_) return false;
     pass_failed_ = false;
-    auto claimed = outbox_.ProcessDue(kClaimLimit, [this](const std::vector<SyncItem>& items) { return Deliver(items); });
+    auto claimed = outbox_.ProcessDue(
+        kClaimLimit, [this](const std::vector<SyncItem>& items) { return Deliver(items); });
     if (!claimed.ok()) return Note(claimed.status(), "outbox").ok();
     if (*claimed == 0) break;
     if (pass_failed_) {
@@ -247,11 +260,13 @@ Status SyncWorker::Pull() {
         if (row.deactivated == 0) continue;  // never activated: not an unsubscribe
         auto email = NormalizeAddress(row.email);
         if (!email.ok()) continue;
-        auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, group, row.deactivated, config_.unsubscribe_scope);
+        auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, group, row.deactivated,
+                                                                  config_.unsubscribe_scope);
         if (!applied.ok()) return Note(applied.status(), "pull");
         if (*applied) {
           ++counters_.pulled;
-          LogInfo("cleverreach_unsubscribe_applied", {{"address", AddressTag(*email)}, {"group", group}});
+          LogInfo("cleverreach_unsubscribe_applied",
+                  {{"address", AddressTag(*email)}, {"group", group}});
         }
       }
       if (rows->size() < static_cast<size_t>(cleverreach::kMaxPageSize)) break;
@@ -271,8 +286,12 @@ Status SyncWorker::ProcessInbox() {
     auto email = NormalizeAddress(receiver->data.email);
     if (!email.ok()) return true;
     int64_t at = receiver->data.deactivated;
-    if (at == 0) at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, item.group_id, at, config_.unsubscribe_scope);
+    if (at == 0)
+      at = std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+    auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, item.group_id, at,
+                                                              config_.unsubscribe_scope);
     if (applied.ok() && *applied) ++counters_.pulled;
     return applied.ok();
   });
@@ -283,7 +302,8 @@ Status SyncWorker::RunOnce() {
   bool ok = Drain(nullptr);
   Status inbox = ProcessInbox();
   Status pull = Pull();
-  if (!ok) return Status::Unavailable("some outbox rows could not be delivered; they will be retried");
+  if (!ok)
+    return Status::Unavailable("some outbox rows could not be delivered; they will be retried");
   if (!inbox.ok()) return inbox;
   return pull;
 }
@@ -291,7 +311,8 @@ Status SyncWorker::RunOnce() {
 void SyncWorker::WaitForWork(StopSignal& stop, Clock::time_point next_pull) {
   auto now = Clock::now();
   milliseconds wait = std::chrono::duration_cast<milliseconds>(next_pull - now);
-  if (paused_until_ > now) wait = std::min(wait, std::chrono::duration_cast<milliseconds>(paused_until_ - now));
+  if (paused_until_ > now)
+    wait = std::min(wait, std::chrono::duration_cast<milliseconds>(paused_until_ - now));
   auto due = outbox_.NextDueInMs();
   if (due.ok() && *due >= 0) wait = std::min(wait, milliseconds(*due));
   wait = std::clamp(wait, milliseconds(5), milliseconds(500));

@@ -18,8 +18,8 @@
 #include "integrations/cleverreach/client.h"
 #include "service/app/worker.h"
 #include "service/base/config.h"
-#include "storage/notification_listener.h"
 #include "service/domain/sync_outbox.h"
+#include "storage/notification_listener.h"
 
 namespace optin {
 

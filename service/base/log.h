@@ -10,14 +10,18 @@ namespace optin {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
-void Log(LogLevel level, const std::string& event, const nlohmann::json& fields = nlohmann::json::object());
-inline void LogInfo(const std::string& event, const nlohmann::json& fields = nlohmann::json::object()) {
+void Log(LogLevel level, const std::string& event,
+         const nlohmann::json& fields = nlohmann::json::object());
+inline void LogInfo(const std::string& event,
+                    const nlohmann::json& fields = nlohmann::json::object()) {
   Log(LogLevel::kInfo, event, fields);
 }
-inline void LogWarn(const std::string& event, const nlohmann::json& fields = nlohmann::json::object()) {
+inline void LogWarn(const std::string& event,
+                    const nlohmann::json& fields = nlohmann::json::object()) {
   Log(LogLevel::kWarn, event, fields);
 }
-inline void LogError(const std::string& event, const nlohmann::json& fields = nlohmann::json::object()) {
+inline void LogError(const std::string& event,
+                     const nlohmann::json& fields = nlohmann::json::object()) {
   Log(LogLevel::kError, event, fields);
 }
 

@@ -26,7 +26,8 @@ bool Split(const std::string& url, Parts* p) {
   if (p->scheme != "http" && p->scheme != "https") return false;
   size_t auth_begin = colon + 3;
   size_t auth_end = url.find_first_of("/?#", auth_begin);
-  std::string authority = url.substr(auth_begin, auth_end == std::string::npos ? std::string::npos : auth_end - auth_begin);
+  std::string authority = url.substr(
+      auth_begin, auth_end == std::string::npos ? std::string::npos : auth_end - auth_begin);
   p->rest = auth_end == std::string::npos ? "" : url.substr(auth_end);
   if (authority.empty() || authority.find('@') != std::string::npos) return false;  // no userinfo
   size_t port_colon = std::string::npos;
@@ -43,9 +44,9 @@ bool Split(const std::string& url, Parts* p) {
     p->host = Lower(authority.substr(0, port_colon));
   }
   if (p->host.empty() || p->host == "[]") return false;
-  if (p->host.front() != '[' &&
-      !std::all_of(p->host.begin(), p->host.end(),
-                   [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; })) {
+  if (p->host.front() != '[' && !std::all_of(p->host.begin(), p->host.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '.';
+      })) {
     return false;
   }
   p->port.clear();
@@ -56,7 +57,8 @@ bool Split(const std::string& url, Parts* p) {
         std::stoi(p->port) > 65535) {
       return false;
     }
-    if ((p->scheme == "http" && p->port == "80") || (p->scheme == "https" && p->port == "443")) p->port.clear();
+    if ((p->scheme == "http" && p->port == "80") || (p->scheme == "https" && p->port == "443"))
+      p->port.clear();
   }
   return true;
 }
@@ -98,8 +100,10 @@ std::string ContentSecurityPolicy(const PagePolicy& policy) {
   csp += "; base-uri 'none'; form-action 'self'";
   Append(&csp, policy.form_action);
   csp += "; frame-ancestors";
-  if (policy.frame_ancestors.empty()) csp += " 'none'";
-  else Append(&csp, policy.frame_ancestors);
+  if (policy.frame_ancestors.empty())
+    csp += " 'none'";
+  else
+    Append(&csp, policy.frame_ancestors);
   return csp;
 }
 

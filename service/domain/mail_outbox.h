@@ -57,7 +57,8 @@ struct MailFailure {
   bool dead = false;
   std::chrono::milliseconds retry_in{0};
 };
-MailFailure DecideMailFailure(const MailRetryPolicy& policy, int attempts, const Status& result, double unit);
+MailFailure DecideMailFailure(const MailRetryPolicy& policy, int attempts, const Status& result,
+                              double unit);
 
 class MailOutbox {
  public:

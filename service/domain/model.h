@@ -17,8 +17,8 @@ struct ListInfo {
   std::string cleverreach_group_id;  // "" = not synced
   bool require_consent_checkbox = false;
   std::string consent_text;
-  std::string thank_you_url;   // "" = built-in page
-  std::string confirmed_url;   // "" = built-in page
+  std::string thank_you_url;  // "" = built-in page
+  std::string confirmed_url;  // "" = built-in page
 };
 
 // What an admin may change on a list (PUT /admin/lists/{slug}); unset fields keep their value.

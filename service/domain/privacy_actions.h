@@ -27,11 +27,11 @@ nlohmann::json ErasureCountsJson(const ErasureCounts& counts);
 
 // What was done, for the store to record.
 struct PrivacyDone {
-  nlohmann::json outcome;        // stored with the completed request (and its event)
-  bool record_event = true;      // false after an erasure: the address no longer exists
-  bool export_data = false;      // access: the ticket gets everything stored about the address
-  ErasureCounts erasure;         // erasure
-  int64_t changed = 0;           // objection: entries lifted; unsubscribe: subscriptions ended
+  nlohmann::json outcome;    // stored with the completed request (and its event)
+  bool record_event = true;  // false after an erasure: the address no longer exists
+  bool export_data = false;  // access: the ticket gets everything stored about the address
+  ErasureCounts erasure;     // erasure
+  int64_t changed = 0;       // objection: entries lifted; unsubscribe: subscriptions ended
 };
 
 }  // namespace optin

@@ -18,7 +18,8 @@ namespace optin {
 // One claimed row; for upserts the receiver as it is now.
 struct SyncItem {
   int64_t id = 0;
-  std::string action;  // upsert_receiver, deactivate_receiver, blacklist_add, blacklist_remove, delete_receiver
+  std::string action;  // upsert_receiver, deactivate_receiver, blacklist_add, blacklist_remove,
+                       // delete_receiver
   int attempts = 0;
   std::string email;
   std::string email_hash;
@@ -74,8 +75,10 @@ class UnsubscribeRecorder {
   // An unsubscribe made at CleverReach at `deactivated` (unix s) for a normalised address, applied
   // per `scope` for every list synced to that group. True when applied now, false when it had
   // been before.
-  virtual Result<bool> RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
-                                                    int64_t deactivated, UnsubscribeScope scope) = 0;
+  virtual Result<bool> RecordCleverReachUnsubscribe(const std::string& email,
+                                                    const std::string& group_id,
+                                                    int64_t deactivated,
+                                                    UnsubscribeScope scope) = 0;
 };
 
 }  // namespace optin

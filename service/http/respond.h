@@ -17,6 +17,7 @@ int HttpStatusFor(StatusCode code);
 void WriteJson(httplib::Response& res, int status, const nlohmann::json& body);
 // An HTML page with its own Content-Security-Policy (default: nothing but inline styles, forms
 // post to 'self' only, unframeable, no referrer).
-void WriteHtml(httplib::Response& res, int status, const std::string& html, const PagePolicy& policy = {});
+void WriteHtml(httplib::Response& res, int status, const std::string& html,
+               const PagePolicy& policy = {});
 
 }  // namespace optin::http

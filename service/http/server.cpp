@@ -11,15 +11,16 @@
 #include <thread>
 #include <utility>
 
+#include "service/base/log.h"
 #include "service/http/elastic_task_queue.h"
 #include "service/http/respond.h"
-#include "service/base/log.h"
 
 namespace optin::http {
 namespace {
 
 Status PayloadTooLarge() {
-  return Status(StatusCode::kPayloadTooLarge, "payload_too_large", "the request body is larger than 64 KiB");
+  return Status(StatusCode::kPayloadTooLarge, "payload_too_large",
+                "the request body is larger than 64 KiB");
 }
 
 // httplib handles one request at a time per thread: routing, the handler and the logger run on
@@ -60,8 +61,12 @@ class ConnectionStream : public httplib::Stream {
     if (!is_writable()) return -1;
     return send(sock_, ptr, size, MSG_NOSIGNAL);
   }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { Address(true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { Address(false, ip, port); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    Address(true, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    Address(false, ip, port);
+  }
   socket_t socket() const override { return sock_; }
 
  private:
@@ -122,10 +127,13 @@ std::string MethodLabel(const std::string& method) {
 }  // namespace
 
 bool ConnectionServer::process_and_close_socket(socket_t sock) {
-  ConnectionStream strm(sock, static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
+  ConnectionStream strm(sock,
+                        static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
                         static_cast<int>(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000));
   bool ret = false;
-  auto idle_deadline = [this] { return std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_); };
+  auto idle_deadline = [this] {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  };
   for (size_t count = keep_alive_max_count_; count > 0 && svr_sock_ != INVALID_SOCKET; --count) {
     // Idle: wait in short steps so that Stop() (svr_sock_ reset) is noticed.
     auto deadline = idle_deadline();
@@ -149,7 +157,9 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   // httplib keeps a thread per open connection; idle and slow clients would starve the rest (see
   // elastic_task_queue.h). Up to 8x the configured threads are started under pressure.
   size_t threads = static_cast<size_t>(config.http_threads);
-  server_.new_task_queue = [threads] { return new ElasticTaskQueue(threads, std::min<size_t>(threads * 8, 4096)); };
+  server_.new_task_queue = [threads] {
+    return new ElasticTaskQueue(threads, std::min<size_t>(threads * 8, 4096));
+  };
   server_.set_keep_alive_max_count(1000);
   // An idle keep-alive connection holds a thread this long.
   server_.set_keep_alive_timeout(2);
@@ -163,7 +173,9 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
     t_started = std::chrono::steady_clock::now();
     t_observed = false;
     if (HeadTooLarge(req)) {
-      WriteJson(res, 431, {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
+      WriteJson(
+          res, 431,
+          {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -186,11 +198,18 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     switch (res.status) {
-      case 404: WriteError(res, Status::NotFound("not_found", "no such resource")); break;
-      case 413: WriteError(res, PayloadTooLarge()); break;
-      case 405: WriteJson(res, 405, {{"error", "method_not_allowed"}, {"message", "method not allowed"}}); break;
+      case 404:
+        WriteError(res, Status::NotFound("not_found", "no such resource"));
+        break;
+      case 413:
+        WriteError(res, PayloadTooLarge());
+        break;
+      case 405:
+        WriteJson(res, 405, {{"error", "method_not_allowed"}, {"message", "method not allowed"}});
+        break;
       default:
-        WriteJson(res, res.status, {{"error", "bad_request"}, {"message", "the request could not be processed"}});
+        WriteJson(res, res.status,
+                  {{"error", "bad_request"}, {"message", "the request could not be processed"}});
     }
   });
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
@@ -198,15 +217,17 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
     bool observed = std::exchange(t_observed, false);
     auto started = std::exchange(t_started, {});
     if (observed || !observer_) return;
-    double seconds = started == std::chrono::steady_clock::time_point()
-                         ? 0
-                         : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        started == std::chrono::steady_clock::time_point()
+            ? 0
+            : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     observer_(MethodLabel(req.method), kUnmatchedRoute, res.status, seconds,
               ClientAddress(req, config_.trusted_proxies));
   });
-  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    WriteError(res, Status::Internal("internal error"));
-  });
+  server_.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        WriteError(res, Status::Internal("internal error"));
+      });
 }
 
 void HttpServer::Handle(const std::string& method, const std::string& pattern,
@@ -214,7 +235,7 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
   std::string name = route.empty() ? pattern : route;
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](const httplib::Request& req,
-                                                                     httplib::Response& res) {
+                                                                    httplib::Response& res) {
     RunObserved(req, method, name, res, [&] {
       if (req.body.size() > kMaxPublicBody && req.path.rfind("/admin/", 0) != 0) {
         WriteError(res, PayloadTooLarge());
@@ -223,19 +244,26 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
       }
     });
   };
-  if (method == "GET") server_.Get(pattern, wrapped);
-  else if (method == "POST") server_.Post(pattern, wrapped);
-  else if (method == "PUT") server_.Put(pattern, wrapped);
-  else if (method == "DELETE") server_.Delete(pattern, wrapped);
-  else if (method == "PATCH") server_.Patch(pattern, wrapped);
+  if (method == "GET")
+    server_.Get(pattern, wrapped);
+  else if (method == "POST")
+    server_.Post(pattern, wrapped);
+  else if (method == "PUT")
+    server_.Put(pattern, wrapped);
+  else if (method == "DELETE")
+    server_.Delete(pattern, wrapped);
+  else if (method == "PATCH")
+    server_.Patch(pattern, wrapped);
 }
 
 void HttpServer::HandleWithReader(const std::string& method, const std::string& pattern,
-                                  httplib::Server::HandlerWithContentReader handler, const std::string& route) {
+                                  httplib::Server::HandlerWithContentReader handler,
+                                  const std::string& route) {
   std::string name = route.empty() ? pattern : route;
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](
-                     const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                     const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
     RunObserved(req, method, name, res, [&] {
       bool drained = false;
       httplib::ContentReader tracked(
@@ -246,27 +274,33 @@ void HttpServer::HandleWithReader(const std::string& method, const std::string& 
       handler(req, res, tracked);
       // An answer that leaves body bytes unread ends the connection: else they would be parsed
       // as the next request (a CL.0 desync behind a connection-reusing proxy).
-      bool has_body = req.has_header("Transfer-Encoding") ||
-                      (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+      bool has_body =
+          req.has_header("Transfer-Encoding") ||
+          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
       if (!drained && has_body) res.set_header("Connection", "close");
     });
   };
-  if (method == "POST") server_.Post(pattern, wrapped);
-  else if (method == "PUT") server_.Put(pattern, wrapped);
+  if (method == "POST")
+    server_.Post(pattern, wrapped);
+  else if (method == "PUT")
+    server_.Put(pattern, wrapped);
 }
 
-void HttpServer::RunObserved(const httplib::Request& req, const std::string& method, const std::string& route,
-                             httplib::Response& res, const std::function<void()>& handler) {
+void HttpServer::RunObserved(const httplib::Request& req, const std::string& method,
+                             const std::string& route, httplib::Response& res,
+                             const std::function<void()>& handler) {
   auto start = std::chrono::steady_clock::now();
   try {
     handler();
   } catch (const std::exception& e) {
-    LogError("handler_exception", {{"route", route}, {"what", std::string(e.what()).substr(0, 200)}});
+    LogError("handler_exception",
+             {{"route", route}, {"what", std::string(e.what()).substr(0, 200)}});
     res = httplib::Response();
     WriteError(res, Status::Internal("internal error"));
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (observer_) observer_(method, route, res.status, seconds, ClientAddress(req, config_.trusted_proxies));
+  if (observer_)
+    observer_(method, route, res.status, seconds, ClientAddress(req, config_.trusted_proxies));
   t_observed = true;
 }
 
@@ -297,8 +331,10 @@ void HttpServer::Stop() {
 bool CidrContains(const Cidr& cidr, const std::string& ip) {
   unsigned char buf[16];
   size_t len = 0;
-  if (inet_pton(AF_INET, ip.c_str(), buf) == 1) len = 4;
-  else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) len = 16;
+  if (inet_pton(AF_INET, ip.c_str(), buf) == 1)
+    len = 4;
+  else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1)
+    len = 16;
   if (len == 0 || len != cidr.network.size()) return false;
   int bits = cidr.prefix;
   for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
@@ -323,7 +359,8 @@ std::string ClientAddress(const httplib::Request& req, const std::vector<Cidr>& 
   size_t start = 0;
   while (start <= xff.size()) {
     size_t comma = xff.find(',', start);
-    std::string hop = xff.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string hop =
+        xff.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     hop.erase(0, hop.find_first_not_of(' '));
     hop.erase(hop.find_last_not_of(' ') + 1);
     if (!hop.empty()) hops.push_back(hop);
@@ -332,7 +369,8 @@ std::string ClientAddress(const httplib::Request& req, const std::vector<Cidr>& 
   }
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
     unsigned char buf[16];
-    bool valid = inet_pton(AF_INET, it->c_str(), buf) == 1 || inet_pton(AF_INET6, it->c_str(), buf) == 1;
+    bool valid =
+        inet_pton(AF_INET, it->c_str(), buf) == 1 || inet_pton(AF_INET6, it->c_str(), buf) == 1;
     if (!valid) return peer;
     if (!trusted(*it)) return *it;
   }

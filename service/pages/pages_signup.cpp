@@ -33,7 +33,8 @@ std::string ConsentCheckbox(Language lang, const std::string& list_name,
 
 }  // namespace
 
-std::string ConsentText(Language lang, const std::string& list_name, const std::string& configured) {
+std::string ConsentText(Language lang, const std::string& list_name,
+                        const std::string& configured) {
   if (!configured.empty()) return configured;
   return i18n::Fill(Pick(lang,
                          "Ja, ich möchte {list} per E-Mail erhalten. Meine Einwilligung kann ich "
@@ -47,8 +48,8 @@ std::string ConsentText(Language lang, const std::string& list_name, const std::
 
 std::string SignupFormPage(Language lang, const std::string& list_slug,
                            const std::string& list_name, const std::string& action_url,
-                           bool require_consent, const std::string& consent_text,
-                           PowWidget pow, const std::string& form_page_url) {
+                           bool require_consent, const std::string& consent_text, PowWidget pow,
+                           const std::string& form_page_url) {
   const i18n::Placeholders list = {{"list", HtmlEscape(list_name)}};
   const char* title_template =
       Pick(lang, "{list} abonnieren", "Aanmelden voor {list}", "Subscribe to {list}");

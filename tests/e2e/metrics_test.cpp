@@ -1,7 +1,7 @@
 // GET /metrics and the access log end to end: request counters and latency histograms by route
 // template, domain counters, outbox gauges, and no personal data or secret in either.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <sstream>
 
 #include "tests/support/optin_fixture.h"

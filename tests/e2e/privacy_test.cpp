@@ -225,9 +225,11 @@ TEST_CASE(
   CHECK(Count(f, "subscriptions") == "0");
   // One hash-only event stays: no subscriber row, no IP, no user agent, nothing typed in.
   CHECK(Count(f, "consent_events") == "1");
-  CHECK(Count(f, "consent_events",
-              "kind = 'erased' AND subscriber_id IS NULL AND ip IS NULL AND user_agent IS NULL "
-              "AND channel = 'privacy' AND email_hash = encode(sha256('dora@example.com'), 'hex')") == "1");
+  CHECK(
+      Count(f, "consent_events",
+            "kind = 'erased' AND subscriber_id IS NULL AND ip IS NULL AND user_agent IS NULL "
+            "AND channel = 'privacy' AND email_hash = encode(sha256('dora@example.com'), 'hex')") ==
+      "1");
   CHECK(Count(f, "sync_outbox") == "0");  // CleverReach is off: nothing to tell it
   CHECK(Count(f, "suppressions", "list_id IS NULL AND email IS NULL") == "1");
   CHECK(Count(f, "suppressions", "email IS NOT NULL") == "0");

@@ -15,7 +15,8 @@ Env SyncEnv(const FakeCleverReach& fake) { return OptinEnvFor(fake, "2s"); }
 
 int64_t SetUpGroup(OptinFixture& f, FakeCleverReach& fake) {
   int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})->status == 200);
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
+              ->status == 200);
   return gid;
 }
 
@@ -28,8 +29,11 @@ bool Active(FakeCleverReach& fake, int64_t gid, const std::string& email) {
 void SeedConfirmed(OptinFixture& f, int n) {
   f.db().Exec(
       "WITH s AS (INSERT INTO subscribers (email, email_hash) "
-      "  SELECT 'bulk' || i || '@example.com', encode(sha256(('bulk' || i || '@example.com')::bytea), 'hex') "
-      "  FROM generate_series(1, " + std::to_string(n) + ") i RETURNING id, email_hash), "
+      "  SELECT 'bulk' || i || '@example.com', encode(sha256(('bulk' || i || "
+      "'@example.com')::bytea), 'hex') "
+      "  FROM generate_series(1, " +
+      std::to_string(n) +
+      ") i RETURNING id, email_hash), "
       "sub AS (INSERT INTO subscriptions (subscriber_id, list_id, status, language, confirmed_at) "
       "  SELECT s.id, 1, 'confirmed', 'de', now() FROM s RETURNING id, subscriber_id) "
       "INSERT INTO sync_outbox (action, subscription_id, email_hash) "
@@ -40,7 +44,8 @@ std::string Queue(OptinFixture& f) { return f.db().Scalar("SELECT count(*) FROM 
 
 }  // namespace
 
-TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverReach", "[e2e][db][sync]") {
+TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverReach",
+          "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);
@@ -56,7 +61,10 @@ TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverRea
   CHECK(url.find(unsubscribe) != std::string::npos);
 
   // The link CleverReach carries unsubscribes here, and CleverReach learns it.
-  REQUIRE(f.client().Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")->status == 200);
+  REQUIRE(f.client()
+              .Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click",
+                    "application/x-www-form-urlencoded")
+              ->status == 200);
   REQUIRE(WaitUntil([&] { return !Active(fake, gid, "receiver@example.com"); }, 15s));
   auto listed = [&](const std::string& email) {
     for (const auto& b : fake.Blacklist()) {
@@ -83,17 +91,18 @@ TEST_CASE("sync: an unsubscribe made at CleverReach is recorded here once", "[e2
   f.SubscribeAndConfirm("leaver@example.com");
   REQUIRE(WaitUntil([&] { return Active(fake, gid, "leaver@example.com"); }, 15s));
   REQUIRE(fake.UnsubscribeOnCleverReach(gid, "leaver@example.com", 1'700'000'000));
-  REQUIRE(WaitUntil([&] {
-    return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed";
-  }, 15s));
+  REQUIRE(WaitUntil(
+      [&] { return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed"; }, 15s));
   // Several more pulls happen; the unsubscribe stays recorded exactly once.
   int pulls = fake.Calls("receivers.list");
   REQUIRE(WaitUntil([&] { return fake.Calls("receivers.list") >= pulls + 3; }, 15s));
-  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'unsubscribed' AND channel = 'cleverreach'") == "1");
+  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'unsubscribed' AND channel "
+                      "= 'cleverreach'") == "1");
   CHECK(f.db().Scalar("SELECT count(*) FROM suppressions WHERE source = 'cleverreach'") == "1");
 }
 
-TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshed", "[e2e][db][sync]") {
+TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshed",
+          "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);
@@ -119,7 +128,11 @@ TEST_CASE("sync: a permanent refusal is a dead letter, visible and retryable", "
   int64_t gid = SetUpGroup(f, fake);
   fake.InjectFault("receivers.upsert", Fault::Status(400), 1);
   f.SubscribeAndConfirm("refused@example.com");
-  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "1"; }, 15s));
+  REQUIRE(WaitUntil(
+      [&] {
+        return f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "1";
+      },
+      15s));
   json state;
   // The dead letter commits with its batch; the sync state's last error is recorded just after.
   CHECK(WaitUntil([&] {
@@ -169,7 +182,8 @@ TEST_CASE("sync: two optin processes drain one outbox, each item sent once", "[e
   CHECK(second.Terminate() == 0);
 }
 
-TEST_CASE("sync: optin sync --once drains and pulls, failing loudly when CleverReach is down", "[e2e][db][sync]") {
+TEST_CASE("sync: optin sync --once drains and pulls, failing loudly when CleverReach is down",
+          "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);
@@ -207,11 +221,15 @@ TEST_CASE("sync: webhook URL check, call token and receiver.unsubscribed", "[e2e
 
   REQUIRE(fake.UnsubscribeOnCleverReach(gid, "hooked@example.com", 1'700'000'001));
   int64_t pool_id = fake.Receiver(gid, "hooked@example.com")->id;
-  json event = {{"event", "receiver.unsubscribed"}, {"condition", std::to_string(gid)},
+  json event = {{"event", "receiver.unsubscribed"},
+                {"condition", std::to_string(gid)},
                 {"payload", {{"pool_id", pool_id}, {"group_id", gid}}}};
-  auto wrong = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "nope"}}, event.dump(), "application/json");
+  auto wrong = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "nope"}}, event.dump(),
+                               "application/json");
   CHECK(wrong->status == 401);
-  auto right = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "calltoken-123"}}, event.dump(), "application/json");
+  auto right = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "calltoken-123"}},
+                               event.dump(), "application/json");
   CHECK(right->status == 200);
-  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed"; }, 15s));
+  REQUIRE(WaitUntil(
+      [&] { return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed"; }, 15s));
 }

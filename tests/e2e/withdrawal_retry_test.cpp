@@ -16,8 +16,10 @@ json SyncState(OptinFixture& f) { return json::parse(f.Admin("GET", "/admin/sync
 
 }  // namespace
 
-TEST_CASE("withdrawals: 15 failed calls (more than the old 10 attempts) and the unsubscribe still arrives",
-          "[e2e][db][sync]") {
+TEST_CASE(
+    "withdrawals: 15 failed calls (more than the old 10 attempts) and the unsubscribe still "
+    "arrives",
+    "[e2e][db][sync]") {
   FakeCleverReach fake;
   Env env = OptinEnvFor(fake, "2s");
   env["OPTIN_SYNC_RETRY_MAX"] = "150ms";  // the cap keeps 15 attempts within a few seconds
@@ -27,7 +29,12 @@ TEST_CASE("withdrawals: 15 failed calls (more than the old 10 attempts) and the 
               ->status == 200);
   const std::string email = "withdrawal@example.com";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
-  REQUIRE(WaitUntil([&] { auto r = fake.Receiver(gid, email); return r && r->active; }, 15s));
+  REQUIRE(WaitUntil(
+      [&] {
+        auto r = fake.Receiver(gid, email);
+        return r && r->active;
+      },
+      15s));
   CHECK(SyncState(f)["unsubscribe_pending_oldest_seconds"] == 0);
 
   // CleverReach is down for the deactivation and the blacklist entry, 15 calls each.
@@ -41,11 +48,17 @@ TEST_CASE("withdrawals: 15 failed calls (more than the old 10 attempts) and the 
 
   // While it waits, its age shows, and nothing becomes a dead letter.
   CHECK(WaitUntil([&] { return SyncState(f)["unsubscribe_pending_oldest_seconds"] >= 1; }, 15s));
-  CHECK(WaitUntil([&] { return fake.Calls("receivers.deactivate") - deactivations_before > 10; }, 30s));
+  CHECK(WaitUntil([&] { return fake.Calls("receivers.deactivate") - deactivations_before > 10; },
+                  30s));
   CHECK(SyncState(f)["dead_letter_count"] == 0);
 
   // Then CleverReach recovers: both arrive, the queue is empty, the age is back to 0.
-  REQUIRE(WaitUntil([&] { auto r = fake.Receiver(gid, email); return r && !r->active; }, 30s));
+  REQUIRE(WaitUntil(
+      [&] {
+        auto r = fake.Receiver(gid, email);
+        return r && !r->active;
+      },
+      30s));
   REQUIRE(WaitUntil(
       [&] {
         for (const auto& b : fake.Blacklist()) {
@@ -74,7 +87,12 @@ TEST_CASE("withdrawals: a deactivation CleverReach refuses for good stays queued
               ->status == 200);
   const std::string email = "refused@example.com";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
-  REQUIRE(WaitUntil([&] { auto r = fake.Receiver(gid, email); return r && r->active; }, 15s));
+  REQUIRE(WaitUntil(
+      [&] {
+        auto r = fake.Receiver(gid, email);
+        return r && r->active;
+      },
+      15s));
   fake.InjectFault("receivers.deactivate", Fault::Status(400), 1000);
   REQUIRE(f.client()
               .Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click",
@@ -93,5 +111,10 @@ TEST_CASE("withdrawals: a deactivation CleverReach refuses for good stays queued
   CHECK(f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE action = 'deactivate_receiver' "
                       "AND dead_at IS NULL") == "1");
   fake.ClearFaults();
-  CHECK(WaitUntil([&] { auto r = fake.Receiver(gid, email); return r && !r->active; }, 20s));
+  CHECK(WaitUntil(
+      [&] {
+        auto r = fake.Receiver(gid, email);
+        return r && !r->active;
+      },
+      20s));
 }

@@ -91,7 +91,9 @@ class RecordingMailSender : public MailSender {
     std::string from, to, message_id, data;
   };
   // Answers a send by the message id; Ok by default.
-  std::function<Status(const std::string& message_id)> answer = [](const std::string&) { return Status::Ok(); };
+  std::function<Status(const std::string& message_id)> answer = [](const std::string&) {
+    return Status::Ok();
+  };
   std::vector<Sent>* log;  // outlives the mailer that owns this sender; read after it stopped
 
   explicit RecordingMailSender(std::vector<Sent>* sent) : log(sent) {}

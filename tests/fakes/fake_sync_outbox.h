@@ -76,7 +76,7 @@ class FakeUnsubscribes : public UnsubscribeRecorder {
 
 // One call as ScriptedCleverReach saw it.
 struct ApiCall {
-  std::string method;               // "upsert", "deactivate", "delete", "blacklist_add", ...
+  std::string method;  // "upsert", "deactivate", "delete", "blacklist_add", ...
   int64_t group_id = 0;
   std::vector<std::string> emails;  // the rows (upsert) or the one address
 };
@@ -84,19 +84,20 @@ struct ApiCall {
 class ScriptedCleverReach : public cleverreach::CleverReachApi {
  public:
   // Answers an upsert; the default accepts every row.
-  std::function<Result<cleverreach::UpsertResult>(const ApiCall&)> on_upsert = [](const ApiCall& c) {
-    cleverreach::UpsertResult r;
-    r.succeeded = c.emails;
-    return Result<cleverreach::UpsertResult>(r);
-  };
+  std::function<Result<cleverreach::UpsertResult>(const ApiCall&)> on_upsert =
+      [](const ApiCall& c) {
+        cleverreach::UpsertResult r;
+        r.succeeded = c.emails;
+        return Result<cleverreach::UpsertResult>(r);
+      };
   // Answers every other call; the default succeeds.
   std::function<Status(const ApiCall&)> on_call = [](const ApiCall&) { return Status::Ok(); };
   std::vector<ApiCall>* log;  // where calls are recorded (outlives the worker that owns this)
 
   explicit ScriptedCleverReach(std::vector<ApiCall>* calls) : log(calls) {}
 
-  Result<cleverreach::UpsertResult> UpsertReceivers(int64_t group_id,
-                                                    const std::vector<cleverreach::Receiver>& rows) override {
+  Result<cleverreach::UpsertResult> UpsertReceivers(
+      int64_t group_id, const std::vector<cleverreach::Receiver>& rows) override {
     ApiCall c{"upsert", group_id, {}};
     for (const auto& r : rows) c.emails.push_back(r.email);
     log->push_back(c);
@@ -112,8 +113,11 @@ class ScriptedCleverReach : public cleverreach::CleverReachApi {
   Status BlacklistAdd(const std::string& email, const std::string&) override {
     return Simple("blacklist_add", 0, email);
   }
-  Status BlacklistRemove(const std::string& email) override { return Simple("blacklist_remove", 0, email); }
-  Result<std::vector<cleverreach::InactiveReceiver>> ListInactiveReceivers(int64_t, int, int) override {
+  Status BlacklistRemove(const std::string& email) override {
+    return Simple("blacklist_remove", 0, email);
+  }
+  Result<std::vector<cleverreach::InactiveReceiver>> ListInactiveReceivers(int64_t, int,
+                                                                           int) override {
     return std::vector<cleverreach::InactiveReceiver>{};
   }
   Result<cleverreach::RemoteReceiver> GetReceiver(int64_t, const std::string&) override {

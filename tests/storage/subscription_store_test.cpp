@@ -107,7 +107,8 @@ std::string SignUp(SubscriptionStore& store, const std::string& email, int64_t l
 
 }  // namespace
 
-TEST_CASE("the confirmation page and the confirmation agree about a suppressed address", "[subscription][db]") {
+TEST_CASE("the confirmation page and the confirmation agree about a suppressed address",
+          "[subscription][db]") {
   TestDatabase db;
   int64_t list_id = std::stoll(db.Scalar("SELECT id FROM lists WHERE slug = 'newsletter'"));
   db.Exec("INSERT INTO lists (slug, name) VALUES ('other', 'Other')");
@@ -127,25 +128,28 @@ TEST_CASE("the confirmation page and the confirmation agree about a suppressed a
   const std::vector<Case> cases = {
       {"none", "free@example.com", "", ConfirmResult::kConfirmed},
       {"global", "global@example.com",
-       "INSERT INTO suppressions (email_hash, reason, source) VALUES (" + hash_of("global@example.com") +
-           ", 't', 'admin')",
+       "INSERT INTO suppressions (email_hash, reason, source) VALUES (" +
+           hash_of("global@example.com") + ", 't', 'admin')",
        ConfirmResult::kExpired},
       {"this list", "list@example.com",
-       "INSERT INTO suppressions (email_hash, list_id, reason, source) VALUES (" + hash_of("list@example.com") +
-           ", " + std::to_string(list_id) + ", 't', 'admin')",
+       "INSERT INTO suppressions (email_hash, list_id, reason, source) VALUES (" +
+           hash_of("list@example.com") + ", " + std::to_string(list_id) + ", 't', 'admin')",
        ConfirmResult::kExpired},
       {"another list", "elsewhere@example.com",
-       "INSERT INTO suppressions (email_hash, list_id, reason, source) VALUES (" + hash_of("elsewhere@example.com") +
-           ", " + other + ", 't', 'admin')",
+       "INSERT INTO suppressions (email_hash, list_id, reason, source) VALUES (" +
+           hash_of("elsewhere@example.com") + ", " + other + ", 't', 'admin')",
        ConfirmResult::kConfirmed},
       {"domain", "someone@blocked.example",
-       "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('blocked.example', false)",
+       "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('blocked.example', "
+       "false)",
        ConfirmResult::kExpired},
       {"parent domain", "someone@mail.parent.example",
-       "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('parent.example', true)",
+       "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('parent.example', "
+       "true)",
        ConfirmResult::kExpired},
       {"parent domain, exact block only", "someone@mail.exact.example",
-       "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('exact.example', false)",
+       "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('exact.example', "
+       "false)",
        ConfirmResult::kConfirmed},
   };
   for (const auto& c : cases) {
@@ -161,9 +165,10 @@ TEST_CASE("the confirmation page and the confirmation agree about a suppressed a
     auto confirm = store.Confirm(token, ClientInfo{});
     REQUIRE(confirm.ok());
     CHECK(confirm->result == c.expected);
-    CHECK(db.Scalar("SELECT s.status FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id "
-                    "WHERE u.email = '" +
-                    std::string(c.email) + "'") ==
+    CHECK(db.Scalar(
+              "SELECT s.status FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id "
+              "WHERE u.email = '" +
+              std::string(c.email) + "'") ==
           (c.expected == ConfirmResult::kConfirmed ? "confirmed" : "pending"));
   }
 }

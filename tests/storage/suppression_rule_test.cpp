@@ -17,8 +17,8 @@ namespace {
 
 struct DomainCase {
   const char* what;
-  const char* address;                // as the caller passes it (normally normalised)
-  std::vector<const char*> blocks;    // "example.com" (exact) or "*.example.com" (with subdomains)
+  const char* address;              // as the caller passes it (normally normalised)
+  std::vector<const char*> blocks;  // "example.com" (exact) or "*.example.com" (with subdomains)
   bool blocked;
 };
 
@@ -51,14 +51,16 @@ bool SqlSuppressed(const TestDatabase& db, const std::string& address, const std
                    const std::string& list_id) {
   pqxx::connection conn(db.url());
   pqxx::nontransaction n(conn);
-  return n.exec_params1("SELECT optin_suppressed($1, $2, $3::bigint)", address, hash,
-                        list_id.empty() ? nullptr : list_id.c_str())[0]
+  return n
+      .exec_params1("SELECT optin_suppressed($1, $2, $3::bigint)", address, hash,
+                    list_id.empty() ? nullptr : list_id.c_str())[0]
       .as<bool>();
 }
 
 }  // namespace
 
-TEST_CASE("domain blocks: the SQL rule and DomainBlocked agree on every case", "[suppressions][db]") {
+TEST_CASE("domain blocks: the SQL rule and DomainBlocked agree on every case",
+          "[suppressions][db]") {
   TestDatabase db;
   for (const auto& c : kDomainCases) {
     CAPTURE(c.what, c.address);
@@ -69,23 +71,24 @@ TEST_CASE("domain blocks: the SQL rule and DomainBlocked agree on every case", "
       d.include_subdomains = b.rfind("*.", 0) == 0;
       d.domain = d.include_subdomains ? b.substr(2) : b;
       blocks.push_back(d);
-      db.Exec("INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('" + d.domain + "', " +
-              (d.include_subdomains ? "true" : "false") + ")");
+      db.Exec("INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('" + d.domain +
+              "', " + (d.include_subdomains ? "true" : "false") + ")");
     }
     CHECK(SqlSuppressed(db, c.address, Sha256Hex(c.address), "") == c.blocked);
     CHECK(DomainBlocked(AddressDomain(c.address), blocks) == c.blocked);
   }
 }
 
-TEST_CASE("address entries: the SQL rule and the bulk check agree on every scope", "[suppressions][db]") {
+TEST_CASE("address entries: the SQL rule and the bulk check agree on every scope",
+          "[suppressions][db]") {
   TestDatabase db;
   db.Exec("INSERT INTO lists (slug, name) VALUES ('other', 'Other')");
   std::string newsletter = db.Scalar("SELECT id FROM lists WHERE slug = 'newsletter'");
   std::string other = db.Scalar("SELECT id FROM lists WHERE slug = 'other'");
   auto entry = [&](const std::string& address, const std::string& list, bool erased) {
-    db.Exec("INSERT INTO suppressions (email_hash, email, list_id, reason, source) VALUES ('" + Sha256Hex(address) +
-            "', " + (erased ? "NULL" : "'" + address + "'") + ", " + (list.empty() ? "NULL" : list) +
-            ", 'test', 'admin')");
+    db.Exec("INSERT INTO suppressions (email_hash, email, list_id, reason, source) VALUES ('" +
+            Sha256Hex(address) + "', " + (erased ? "NULL" : "'" + address + "'") + ", " +
+            (list.empty() ? "NULL" : list) + ", 'test', 'admin')");
   };
   entry("global@example.com", "", false);
   entry("newsletter@example.com", newsletter, false);
@@ -96,9 +99,12 @@ TEST_CASE("address entries: the SQL rule and the bulk check agree on every scope
     bool blocked;
   };
   const std::vector<Case> cases = {
-      {"global@example.com", "", true},          {"global@example.com", newsletter, true},
-      {"newsletter@example.com", newsletter, true}, {"newsletter@example.com", other, false},
-      {"newsletter@example.com", "", false},     {"erased@example.com", newsletter, true},
+      {"global@example.com", "", true},
+      {"global@example.com", newsletter, true},
+      {"newsletter@example.com", newsletter, true},
+      {"newsletter@example.com", other, false},
+      {"newsletter@example.com", "", false},
+      {"erased@example.com", newsletter, true},
       {"free@example.com", newsletter, false},
   };
   auto pool = db.MakePool(2);
@@ -122,15 +128,18 @@ TEST_CASE("the SQL rule probes the domain index, not every blocked domain", "[su
   // The domain half of the function's body, planned as the function plans it (a parameter).
   pqxx::connection conn(db.url());
   pqxx::nontransaction n(conn);
-  std::string body = n.exec1("SELECT prosrc FROM pg_proc WHERE proname = 'optin_suppressed'")[0].c_str();
+  std::string body =
+      n.exec1("SELECT prosrc FROM pg_proc WHERE proname = 'optin_suppressed'")[0].c_str();
   auto from = body.find("EXISTS (SELECT 1 FROM domain_suppressions");
   REQUIRE(from != std::string::npos);
   std::string domain_half = body.substr(from, body.rfind(')') + 1 - from);
-  for (size_t at; (at = domain_half.find("p_email")) != std::string::npos;) domain_half.replace(at, 7, "$1");
+  for (size_t at; (at = domain_half.find("p_email")) != std::string::npos;)
+    domain_half.replace(at, 7, "$1");
   n.exec("SET plan_cache_mode = force_generic_plan");
   n.exec("PREPARE domain_half(text) AS SELECT " + domain_half);
   std::string plan;
-  for (const auto& row : n.exec("EXPLAIN EXECUTE domain_half('a@x.d6.example.net')")) plan += row[0].c_str() + std::string("\n");
+  for (const auto& row : n.exec("EXPLAIN EXECUTE domain_half('a@x.d6.example.net')"))
+    plan += row[0].c_str() + std::string("\n");
   CAPTURE(plan);
   CHECK(plan.find("Index Scan using domain_suppressions_lower_domain") != std::string::npos);
   CHECK(plan.find("Seq Scan on domain_suppressions") == std::string::npos);

@@ -68,8 +68,8 @@ void SmtpServer::Start() {
   std::string script = std::string(OPTIN_SOURCE_DIR) + "/tests/support/smtp_server.py";
   std::string port = std::to_string(port_);
   std::string log = dir_ + "/server.log";
-  std::vector<std::string> args = {"python3", script, "--port", port, "--dir", dir_,
-                                   "--tls", options_.tls};
+  std::vector<std::string> args = {"python3", script, "--port", port,
+                                   "--dir",   dir_,   "--tls",  options_.tls};
   if (options_.tls != "none") {
     args.insert(args.end(), {"--cert", options_.cert_file, "--key", options_.key_file});
   }

@@ -22,7 +22,7 @@ struct SmtpServerOptions {
   std::string tls = "none";  // none | starttls | implicit (smtps)
   std::string cert_file;     // PEM certificate chain and key, for tls != none
   std::string key_file;
-  bool auth = false;         // offer AUTH (also before TLS) and accept any login
+  bool auth = false;  // offer AUTH (also before TLS) and accept any login
 };
 
 class SmtpServer {

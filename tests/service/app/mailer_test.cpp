@@ -37,7 +37,8 @@ TEST_CASE("the mail retry rule: transient failures are retried, permanent ones d
   CHECK(f.retry_in == row.retry_in);
 }
 
-TEST_CASE("one retry delay for mail and sync: doubling, capped, jittered by ±20 %", "[app][mail][sync]") {
+TEST_CASE("one retry delay for mail and sync: doubling, capped, jittered by ±20 %",
+          "[app][mail][sync]") {
   RetryPolicy p{1000ms, 60'000ms};
   CHECK(RetryDelay(p, 0, 0.0) == 800ms);
   CHECK(RetryDelay(p, 0, 0.5) == 1000ms);
@@ -54,7 +55,8 @@ TEST_CASE("one retry delay for mail and sync: doubling, capped, jittered by ±20
   }
 }
 
-TEST_CASE("the mailer sends, retries temporary failures and gives up on permanent ones", "[app][mail]") {
+TEST_CASE("the mailer sends, retries temporary failures and gives up on permanent ones",
+          "[app][mail]") {
   MailRetryPolicy policy{100ms, 3'600'000ms, 5};
   test::FakeMailOutbox outbox(policy);
   std::vector<test::RecordingMailSender::Sent> sent;
@@ -66,7 +68,8 @@ TEST_CASE("the mailer sends, retries temporary failures and gives up on permanen
   };
   outbox.Add(OutboxMail{1, "confirmation", "a@example.org", "ok", "Subject: a\r\n\r\nA\r\n", 0});
   outbox.Add(OutboxMail{2, "confirmation", "b@example.org", "temp", "Subject: b\r\n\r\nB\r\n", 2});
-  outbox.Add(OutboxMail{3, "privacy_verification", "c@example.org", "perm", "Subject: c\r\n\r\nC\r\n", 4});
+  outbox.Add(
+      OutboxMail{3, "privacy_verification", "c@example.org", "perm", "Subject: c\r\n\r\nC\r\n", 4});
   outbox.Add(OutboxMail{4, "confirmation", "d@example.org", "perm", "Subject: d\r\n\r\nD\r\n", 0});
 
   Mailer mailer(outbox, std::move(sender), "optin@example.net", nullptr);
@@ -84,8 +87,8 @@ TEST_CASE("the mailer sends, retries temporary failures and gives up on permanen
   auto settled = outbox.settled();
   CHECK(settled.at(1).outcome == DeliveryOutcome::kSent);
   CHECK(settled.at(2).outcome == DeliveryOutcome::kRetryLater);
-  CHECK(settled.at(2).retry_in == 400ms);  // 100 ms · 2^2
-  CHECK(settled.at(3).outcome == DeliveryOutcome::kDead);  // permanent on the 5th attempt
+  CHECK(settled.at(2).retry_in == 400ms);                        // 100 ms · 2^2
+  CHECK(settled.at(3).outcome == DeliveryOutcome::kDead);        // permanent on the 5th attempt
   CHECK(settled.at(4).outcome == DeliveryOutcome::kRetryLater);  // permanent, but only the 1st
   CHECK(settled.at(4).retry_in == 100ms);
   auto waiting = outbox.waiting();

@@ -18,12 +18,24 @@ TEST_CASE("each privacy request kind carries out exactly its own operation", "[a
   };
   auto row = GENERATE(
       Row{PrivacyRequestType::kAccess, {}, true, true, 0, R"({"type":"access"})"},
-      Row{PrivacyRequestType::kErasure, {"erase"}, false, false, 0,
+      Row{PrivacyRequestType::kErasure,
+          {"erase"},
+          false,
+          false,
+          0,
           R"({"erased":{"cleverreach_notified":true,"consent_events":5,"queued_mails":1,)"
           R"("subscriber_deleted":true,"subscriptions":3,"sync_rows_replaced":2},"type":"erasure"})"},
-      Row{PrivacyRequestType::kObjection, {"lift"}, true, false, 4,
+      Row{PrivacyRequestType::kObjection,
+          {"lift"},
+          true,
+          false,
+          4,
           R"({"suppressions_lifted":4,"type":"objection"})"},
-      Row{PrivacyRequestType::kUnsubscribe, {"unsubscribe"}, true, false, 2,
+      Row{PrivacyRequestType::kUnsubscribe,
+          {"unsubscribe"},
+          true,
+          false,
+          2,
           R"({"subscriptions_ended":2,"type":"unsubscribe"})"});
   CAPTURE(PrivacyTypeName(row.type));
   test::FakePrivacyActions actions;

@@ -64,9 +64,9 @@ struct Harness {
     config.sync_http_timeout = 30'000ms;
     auto scripted = std::make_unique<ScriptedCleverReach>(&calls);
     api = scripted.get();
-    worker = std::make_unique<SyncWorker>(config, outbox, unsubscribes, std::move(scripted),
-                                          [](int64_t id) { return "https://x/u/" + std::to_string(id); },
-                                          nullptr);
+    worker = std::make_unique<SyncWorker>(
+        config, outbox, unsubscribes, std::move(scripted),
+        [](int64_t id) { return "https://x/u/" + std::to_string(id); }, nullptr);
   }
   std::vector<ApiCall> Calls(const std::string& method) const {
     std::vector<ApiCall> out;
@@ -123,7 +123,8 @@ TEST_CASE("a batch the server finds too large is halved until it fits", "[app][s
   }
 }
 
-TEST_CASE("429 pauses the sync for Retry-After, or the configured backoff without it", "[app][sync]") {
+TEST_CASE("429 pauses the sync for Retry-After, or the configured backoff without it",
+          "[app][sync]") {
   struct Row {
     int retry_after;
     std::chrono::milliseconds pause;
@@ -136,7 +137,9 @@ TEST_CASE("429 pauses the sync for Retry-After, or the configured backoff withou
     ++upserts;
     return RateLimited(row.retry_after);
   };
-  h.api->on_call = [&](const ApiCall& c) { return c.method == "blacklist_add" ? RateLimited(row.retry_after) : Status::Ok(); };
+  h.api->on_call = [&](const ApiCall& c) {
+    return c.method == "blacklist_add" ? RateLimited(row.retry_after) : Status::Ok();
+  };
   int64_t blacklist = h.outbox.Add(Other("blacklist_add", Email(0)));
   int64_t later = h.outbox.Add(Other("blacklist_remove", Email(1)));
   int64_t upsert = h.outbox.Add(Upsert(Email(2)));
@@ -159,7 +162,8 @@ TEST_CASE("429 pauses the sync for Retry-After, or the configured backoff withou
   CHECK(h.calls.size() == before);
 }
 
-TEST_CASE("an upsert that timed out is retried, and a later deactivation waits for it", "[app][sync]") {
+TEST_CASE("an upsert that timed out is retried, and a later deactivation waits for it",
+          "[app][sync]") {
   Harness h;
   h.api->on_upsert = [](const ApiCall&) -> Result<cleverreach::UpsertResult> {
     return Status::Unavailable("timeout after sending");
@@ -197,8 +201,10 @@ TEST_CASE("a receiver missing from a batch answer is re-checked alone, the other
   h.api->on_upsert = [&](const ApiCall& c) -> Result<cleverreach::UpsertResult> {
     cleverreach::UpsertResult r;
     for (const auto& e : c.emails) {
-      if (e != Email(1) || (c.emails.size() == 1 && row.alone_succeeds)) r.succeeded.push_back(e);
-      else r.failed.push_back(e);
+      if (e != Email(1) || (c.emails.size() == 1 && row.alone_succeeds))
+        r.succeeded.push_back(e);
+      else
+        r.failed.push_back(e);
     }
     return r;
   };
@@ -225,24 +231,26 @@ TEST_CASE("only upserts become dead letters, withdrawals are retried for as long
     bool at_cap;  // a permanently refused withdrawal waits the cap (OPTIN_SYNC_RETRY_MAX)
   };
   const int last = SyncWorker::kMaxAttempts - 1;
-  auto row = GENERATE_COPY(Row{"blacklist_add", 0, StatusCode::kUnavailable, Kind::kRetry, false},
-                           Row{"blacklist_add", last, StatusCode::kUnavailable, Kind::kRetry, false},
-                           Row{"blacklist_add", 40, StatusCode::kUnavailable, Kind::kRetry, true},
-                           Row{"blacklist_add", 0, StatusCode::kInvalidArgument, Kind::kRetry, true},
-                           Row{"deactivate_receiver", last, StatusCode::kUnavailable, Kind::kRetry, false},
-                           Row{"deactivate_receiver", 0, StatusCode::kInvalidArgument, Kind::kRetry, true},
-                           Row{"delete_receiver", last, StatusCode::kUnavailable, Kind::kRetry, false},
-                           Row{"blacklist_remove", last, StatusCode::kUnavailable, Kind::kDead, false},
-                           Row{"upsert_receiver", last - 1, StatusCode::kUnavailable, Kind::kRetry, false},
-                           Row{"upsert_receiver", last, StatusCode::kUnavailable, Kind::kDead, false},
-                           Row{"upsert_receiver", 0, StatusCode::kInvalidArgument, Kind::kDead, false});
+  auto row =
+      GENERATE_COPY(Row{"blacklist_add", 0, StatusCode::kUnavailable, Kind::kRetry, false},
+                    Row{"blacklist_add", last, StatusCode::kUnavailable, Kind::kRetry, false},
+                    Row{"blacklist_add", 40, StatusCode::kUnavailable, Kind::kRetry, true},
+                    Row{"blacklist_add", 0, StatusCode::kInvalidArgument, Kind::kRetry, true},
+                    Row{"deactivate_receiver", last, StatusCode::kUnavailable, Kind::kRetry, false},
+                    Row{"deactivate_receiver", 0, StatusCode::kInvalidArgument, Kind::kRetry, true},
+                    Row{"delete_receiver", last, StatusCode::kUnavailable, Kind::kRetry, false},
+                    Row{"blacklist_remove", last, StatusCode::kUnavailable, Kind::kDead, false},
+                    Row{"upsert_receiver", last - 1, StatusCode::kUnavailable, Kind::kRetry, false},
+                    Row{"upsert_receiver", last, StatusCode::kUnavailable, Kind::kDead, false},
+                    Row{"upsert_receiver", 0, StatusCode::kInvalidArgument, Kind::kDead, false});
   CAPTURE(row.action, row.attempts);
   Harness h;
   Status failure(row.code, "e", "refused");
   h.api->on_upsert = [&](const ApiCall&) -> Result<cleverreach::UpsertResult> { return failure; };
   h.api->on_call = [&](const ApiCall&) { return failure; };
-  SyncItem item = std::string(row.action) == "upsert_receiver" ? Upsert(Email(0), row.attempts)
-                                                                : Other(row.action, Email(0), row.attempts);
+  SyncItem item = std::string(row.action) == "upsert_receiver"
+                      ? Upsert(Email(0), row.attempts)
+                      : Other(row.action, Email(0), row.attempts);
   int64_t id = h.outbox.Add(item);
   CHECK_FALSE(h.worker->RunOnce().ok());
   const SyncOutcome& o = h.outbox.outcome(id);
@@ -262,14 +270,17 @@ TEST_CASE("a 404 for a receiver that is not there counts as a done withdrawal", 
   auto action = GENERATE(as<std::string>{}, "deactivate_receiver", "delete_receiver");
   CAPTURE(action);
   Harness h;
-  h.api->on_call = [&](const ApiCall&) { return Status(StatusCode::kNotFound, "not_found", "no such receiver"); };
+  h.api->on_call = [&](const ApiCall&) {
+    return Status(StatusCode::kNotFound, "not_found", "no such receiver");
+  };
   int64_t id = h.outbox.Add(Other(action, Email(0), 3));
   CHECK(h.worker->RunOnce().ok());
   CHECK(h.outbox.outcome(id).kind == Kind::kDelivered);
   CHECK(h.worker->counters().dead == 0u);
 }
 
-TEST_CASE("an upsert of a row no longer confirmed, or of a list without group, is obsolete", "[app][sync]") {
+TEST_CASE("an upsert of a row no longer confirmed, or of a list without group, is obsolete",
+          "[app][sync]") {
   Harness h;
   SyncItem gone = Upsert(Email(0));
   gone.status = "unsubscribed";
@@ -308,8 +319,7 @@ TEST_CASE("a CleverReach group id is parsed with a range check", "[app][sync]") 
   }
 }
 
-TEST_CASE("a group id above 2^63 gives a clear error, never a throw",
-          "[app][sync]") {
+TEST_CASE("a group id above 2^63 gives a clear error, never a throw", "[app][sync]") {
   Harness h;
   h.outbox.groups = {"9223372036854775808"};
   int64_t upsert = h.outbox.Add([] {

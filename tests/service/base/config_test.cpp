@@ -18,11 +18,24 @@ TEST_CASE("durations parse with their units", "[config]") {
     long long ms;  // -1 = invalid
   };
   const Case cases[] = {
-      {"500ms", 500},        {"60s", 60'000},        {"10m", 600'000},          {"10min", 600'000},
-      {"72h", 259'200'000},  {"7d", 604'800'000},    {"2w", 1'209'600'000},     {"3y", 94'608'000'000},
-      {"0s", 0},             {"", -1},               {"h", -1},                 {"72", -1},
-      {"72 h", -1},          {"-5s", -1},            {"5x", -1},                {"1.5h", -1},
-      {"99999999999d", -1},  {"3Y", -1},
+      {"500ms", 500},
+      {"60s", 60'000},
+      {"10m", 600'000},
+      {"10min", 600'000},
+      {"72h", 259'200'000},
+      {"7d", 604'800'000},
+      {"2w", 1'209'600'000},
+      {"3y", 94'608'000'000},
+      {"0s", 0},
+      {"", -1},
+      {"h", -1},
+      {"72", -1},
+      {"72 h", -1},
+      {"-5s", -1},
+      {"5x", -1},
+      {"1.5h", -1},
+      {"99999999999d", -1},
+      {"3Y", -1},
   };
   for (const auto& c : cases) {
     INFO(c.text);
@@ -68,7 +81,8 @@ TEST_CASE("host:port parses, port 0 included", "[config]") {
   CHECK(optin::ParseHostPort("0.0.0.0:0")->port == 0);
   CHECK(optin::ParseHostPort("[::1]:9000")->host == "::1");
   CHECK(optin::ParseHostPort("localhost:80")->host == "localhost");
-  for (const char* bad : {"", "8080", ":8080", "host:", "host:65536", "host:-1", "ho st:80", "[::1:80"}) {
+  for (const char* bad :
+       {"", "8080", ":8080", "host:", "host:65536", "host:-1", "ho st:80", "[::1:80"}) {
     INFO(bad);
     CHECK_FALSE(optin::ParseHostPort(bad).ok());
   }
@@ -170,11 +184,14 @@ TEST_CASE("OPTIN_FRAME_ANCESTORS: space-separated origins, default none", "[conf
   auto none = LoadConfig({}, false);
   REQUIRE(none.ok());
   CHECK(none->frame_ancestors.empty());
-  auto two = LoadConfig({{"OPTIN_FRAME_ANCESTORS", " https://www.Example.com  http://localhost:3000/ "}}, false);
+  auto two = LoadConfig(
+      {{"OPTIN_FRAME_ANCESTORS", " https://www.Example.com  http://localhost:3000/ "}}, false);
   REQUIRE(two.ok());
-  CHECK(two->frame_ancestors == std::vector<std::string>{"https://www.example.com", "http://localhost:3000"});
+  CHECK(two->frame_ancestors ==
+        std::vector<std::string>{"https://www.example.com", "http://localhost:3000"});
   CHECK(LoadConfig({{"OPTIN_FRAME_ANCESTORS", "'none'"}}, false)->frame_ancestors.empty());
-  for (const char* bad : {"*", "http://www.example.com", "https://example.com/page", "https://a.example;script-src"}) {
+  for (const char* bad : {"*", "http://www.example.com", "https://example.com/page",
+                          "https://a.example;script-src"}) {
     INFO(bad);
     auto r = LoadConfig({{"OPTIN_FRAME_ANCESTORS", bad}}, false);
     REQUIRE_FALSE(r.ok());
@@ -187,8 +204,9 @@ TEST_CASE("OPTIN_POW and OPTIN_POW_MAXNUMBER", "[config][pow]") {
   REQUIRE(defaults.ok());
   CHECK(defaults->pow == optin::PowMode::kOff);
   CHECK(defaults->pow_maxnumber == 100000);
-  auto on = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_POW", "adaptive"},
-                        {"OPTIN_POW_MAXNUMBER", "5000"}}, true);
+  auto on = LoadConfig(
+      {{"OPTIN_SECRET", kSecret}, {"OPTIN_POW", "adaptive"}, {"OPTIN_POW_MAXNUMBER", "5000"}},
+      true);
   REQUIRE(on.ok());
   CHECK(on->pow == optin::PowMode::kAdaptive);
   CHECK(on->pow_maxnumber == 5000);
@@ -221,9 +239,12 @@ TEST_CASE("OPTIN_SMTP_TLS: defaults and the combinations that are refused", "[co
       {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}, {"OPTIN_SMTP_USER", "u"}}, kReq},
       {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}}, kReq},
       {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "required"}}, kReq},
-      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}, {"OPTIN_SMTP_USER", "u"},
-        {"OPTIN_SMTP_TLS", "opportunistic"}}, -1},
-      {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}, {"OPTIN_SMTP_TLS", "opportunistic"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"},
+        {"OPTIN_SMTP_USER", "u"},
+        {"OPTIN_SMTP_TLS", "opportunistic"}},
+       -1},
+      {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}, {"OPTIN_SMTP_TLS", "opportunistic"}},
+       -1},
       {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
       {{{"OPTIN_SMTP_URL", "smtp://localhost.example.com:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
       {{{"OPTIN_SMTP_URL", "smtp://127.0.0.1.nip.io:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
@@ -250,7 +271,8 @@ TEST_CASE("OPTIN_SMTP_TLS: defaults and the combinations that are refused", "[co
 }
 
 TEST_CASE("OPTIN_SMTP_CA_FILE must be readable", "[config][smtp]") {
-  auto missing = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", "/nonexistent/ca.pem"}}, true);
+  auto missing =
+      LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", "/nonexistent/ca.pem"}}, true);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().rfind("OPTIN_SMTP_CA_FILE: ", 0) == 0);
   const std::string readable = std::string(OPTIN_SOURCE_DIR) + "/README.md";

@@ -1,9 +1,10 @@
 // The address tag in logs: keyed with the deployment's secret, so a reader of the log cannot test
 // a guessed address against it, yet stable within one deployment.
+#include "service/base/log.h"
+
 #include <catch2/catch.hpp>
 
 #include "service/base/crypto.h"
-#include "service/base/log.h"
 
 namespace optin {
 namespace {

@@ -42,5 +42,6 @@ TEST_CASE("the CSP of a page", "[unit]") {
   p.script_src = {"'self'"};
   CHECK(ContentSecurityPolicy(p) ==
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; base-uri 'none'; "
-        "form-action 'self' https://example.com; frame-ancestors https://a.example https://b.example");
+        "form-action 'self' https://example.com; frame-ancestors https://a.example "
+        "https://b.example");
 }
