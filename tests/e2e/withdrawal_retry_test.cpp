@@ -14,6 +14,19 @@ namespace {
 
 json SyncState(OptinFixture& f) { return json::parse(f.Admin("GET", "/admin/sync")->body); }
 
+// A CleverReach group at the fake, set as the newsletter list's group.
+int64_t SyncedGroup(OptinFixture& f, FakeCleverReach& fake) {
+  int64_t gid = fake.AddGroup("Newsletter");
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
+              ->status == 200);
+  return gid;
+}
+
+bool Active(FakeCleverReach& fake, int64_t gid, const std::string& email) {
+  auto r = fake.Receiver(gid, email);
+  return r && r->active;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -24,17 +37,10 @@ TEST_CASE(
   Env env = OptinEnvFor(fake, "2s");
   env["OPTIN_SYNC_RETRY_MAX"] = "150ms";  // the cap keeps 15 attempts within a few seconds
   OptinFixture f(env);
-  int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
-              ->status == 200);
+  int64_t gid = SyncedGroup(f, fake);
   const std::string email = "withdrawal@example.com";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
-  REQUIRE(WaitUntil(
-      [&] {
-        auto r = fake.Receiver(gid, email);
-        return r && r->active;
-      },
-      15s));
+  REQUIRE(WaitUntil([&] { return Active(fake, gid, email); }, 15s));
   CHECK(SyncState(f)["unsubscribe_pending_oldest_seconds"] == 0);
 
   // CleverReach is down for the deactivation and the blacklist entry, 15 calls each.
@@ -82,17 +88,10 @@ TEST_CASE("withdrawals: a deactivation CleverReach refuses for good stays queued
   Env env = OptinEnvFor(fake, "2s");
   env["OPTIN_SYNC_RETRY_MAX"] = "100ms";
   OptinFixture f(env);
-  int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
-              ->status == 200);
+  int64_t gid = SyncedGroup(f, fake);
   const std::string email = "refused@example.com";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
-  REQUIRE(WaitUntil(
-      [&] {
-        auto r = fake.Receiver(gid, email);
-        return r && r->active;
-      },
-      15s));
+  REQUIRE(WaitUntil([&] { return Active(fake, gid, email); }, 15s));
   fake.InjectFault("receivers.deactivate", Fault::Status(400), 1000);
   REQUIRE(f.client()
               .Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click",
