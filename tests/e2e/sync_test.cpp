@@ -3,6 +3,7 @@
 
 #include "tests/fakes/fake_cleverreach.h"
 #include "tests/support/optin_fixture.h"
+#include "tests/support/sync_helpers.h"
 #include "tests/support/wait.h"
 
 using namespace optin::test;
@@ -12,18 +13,6 @@ using namespace std::chrono_literals;
 namespace {
 
 Env SyncEnv(const FakeCleverReach& fake) { return OptinEnvFor(fake, "2s"); }
-
-int64_t SetUpGroup(OptinFixture& f, FakeCleverReach& fake) {
-  int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
-              ->status == 200);
-  return gid;
-}
-
-bool Active(FakeCleverReach& fake, int64_t gid, const std::string& email) {
-  auto r = fake.Receiver(gid, email);
-  return r && r->active;
-}
 
 // `n` confirmed subscribers of the newsletter list with their upserts queued, straight in SQL.
 void SeedConfirmed(OptinFixture& f, int n) {
@@ -66,12 +55,7 @@ TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverRea
                     "application/x-www-form-urlencoded")
               ->status == 200);
   REQUIRE(WaitUntil([&] { return !Active(fake, gid, "receiver@example.com"); }, 15s));
-  auto listed = [&](const std::string& email) {
-    for (const auto& b : fake.Blacklist()) {
-      if (b.email == email) return true;
-    }
-    return false;
-  };
+  auto listed = [&](const std::string& email) { return Blacklisted(fake, email); };
   REQUIRE(WaitUntil([&] { return listed("receiver@example.com"); }, 15s));
 
   // An objection lifts the suppression here and there.

@@ -5,6 +5,7 @@
 
 #include "tests/fakes/fake_cleverreach.h"
 #include "tests/support/optin_fixture.h"
+#include "tests/support/sync_helpers.h"
 #include "tests/support/wait.h"
 
 using namespace optin::test;
@@ -12,25 +13,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-int64_t SetUpGroup(OptinFixture& f, FakeCleverReach& fake) {
-  int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
-              ->status == 200);
-  return gid;
-}
-
-bool Active(FakeCleverReach& fake, int64_t gid, const std::string& email) {
-  auto r = fake.Receiver(gid, email);
-  return r && r->active;
-}
-
-bool Blacklisted(FakeCleverReach& fake, const std::string& email) {
-  for (const auto& b : fake.Blacklist()) {
-    if (b.email == email) return true;
-  }
-  return false;
-}
 
 std::string Count(OptinFixture& f, const std::string& table, const std::string& where = "true") {
   return f.db().Scalar("SELECT count(*) FROM " + table + " WHERE " + where);

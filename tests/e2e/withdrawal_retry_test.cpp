@@ -4,6 +4,7 @@
 
 #include "tests/fakes/fake_cleverreach.h"
 #include "tests/support/optin_fixture.h"
+#include "tests/support/sync_helpers.h"
 #include "tests/support/wait.h"
 
 using namespace optin::test;
@@ -13,19 +14,6 @@ using namespace std::chrono_literals;
 namespace {
 
 json SyncState(OptinFixture& f) { return json::parse(f.Admin("GET", "/admin/sync")->body); }
-
-// A CleverReach group at the fake, set as the newsletter list's group.
-int64_t SyncedGroup(OptinFixture& f, FakeCleverReach& fake) {
-  int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
-              ->status == 200);
-  return gid;
-}
-
-bool Active(FakeCleverReach& fake, int64_t gid, const std::string& email) {
-  auto r = fake.Receiver(gid, email);
-  return r && r->active;
-}
 
 }  // namespace
 
@@ -37,7 +25,7 @@ TEST_CASE(
   Env env = OptinEnvFor(fake, "2s");
   env["OPTIN_SYNC_RETRY_MAX"] = "150ms";  // the cap keeps 15 attempts within a few seconds
   OptinFixture f(env);
-  int64_t gid = SyncedGroup(f, fake);
+  int64_t gid = SetUpGroup(f, fake);
   const std::string email = "withdrawal@example.com";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
   REQUIRE(WaitUntil([&] { return Active(fake, gid, email); }, 15s));
@@ -59,20 +47,8 @@ TEST_CASE(
   CHECK(SyncState(f)["dead_letter_count"] == 0);
 
   // Then CleverReach recovers: both arrive, the queue is empty, the age is back to 0.
-  REQUIRE(WaitUntil(
-      [&] {
-        auto r = fake.Receiver(gid, email);
-        return r && !r->active;
-      },
-      30s));
-  REQUIRE(WaitUntil(
-      [&] {
-        for (const auto& b : fake.Blacklist()) {
-          if (b.email == email) return true;
-        }
-        return false;
-      },
-      30s));
+  REQUIRE(WaitUntil([&] { return Deactivated(fake, gid, email); }, 30s));
+  REQUIRE(WaitUntil([&] { return Blacklisted(fake, email); }, 30s));
   CHECK(fake.Calls("receivers.deactivate") - deactivations_before >= 16);
   CHECK(fake.Calls("blacklist.add") >= 16);
   CHECK(WaitUntil([&] { return SyncState(f)["queue_depth"] == 0; }, 15s));
@@ -88,7 +64,7 @@ TEST_CASE("withdrawals: a deactivation CleverReach refuses for good stays queued
   Env env = OptinEnvFor(fake, "2s");
   env["OPTIN_SYNC_RETRY_MAX"] = "100ms";
   OptinFixture f(env);
-  int64_t gid = SyncedGroup(f, fake);
+  int64_t gid = SetUpGroup(f, fake);
   const std::string email = "refused@example.com";
   std::string unsubscribe = f.SubscribeAndConfirm(email);
   REQUIRE(WaitUntil([&] { return Active(fake, gid, email); }, 15s));
@@ -110,10 +86,5 @@ TEST_CASE("withdrawals: a deactivation CleverReach refuses for good stays queued
   CHECK(f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE action = 'deactivate_receiver' "
                       "AND dead_at IS NULL") == "1");
   fake.ClearFaults();
-  CHECK(WaitUntil(
-      [&] {
-        auto r = fake.Receiver(gid, email);
-        return r && !r->active;
-      },
-      20s));
+  CHECK(WaitUntil([&] { return Deactivated(fake, gid, email); }, 20s));
 }
