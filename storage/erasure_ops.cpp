@@ -29,10 +29,13 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
     subscriber = subscriber_text.c_str();
   }
   counts.sync_rows_replaced = txn.exec_prepared(kSyncDrop, hash).affected_rows();
+  // Queued mails go first: deleting one the mailer is sending waits until the mailer has
+  // committed, and that commit may add a "confirmation_mail_sent" event, which the ledger delete
+  // below must then see (each statement reads what has committed before it).
+  counts.queued_mails = txn.exec_prepared(kMailsDelete, hash).affected_rows();
   // The ledger goes before the subscriber: deleting subscriptions would otherwise try to
   // SET NULL on events, which the append-only trigger refuses.
   counts.consent_events = txn.exec_prepared(kEventsDelete, hash, subscriber).affected_rows();
-  counts.queued_mails = txn.exec_prepared(kMailsDelete, hash).affected_rows();
   if (subscriber != nullptr) {
     auto gone = txn.exec_prepared1(kSubscriberDelete, subscriber);
     counts.subscriptions = gone[0].as<int64_t>();
