@@ -1,5 +1,6 @@
 #include "storage/import_store.h"
 
+#include "storage/admin_audit_ops.h"
 #include "storage/pg_array.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
@@ -19,7 +20,8 @@ ImportOutcome ParseOutcome(const std::string& text) {
 
 }  // namespace
 
-Result<std::vector<ImportOutcome>> ImportStore::ImportBatch(const std::vector<ImportRow>& rows) {
+Result<std::vector<ImportOutcome>> ImportStore::ImportBatch(const std::vector<ImportRow>& rows,
+                                                            const std::string& admin) {
   std::vector<ImportOutcome> out;
   if (rows.empty()) return out;
   std::vector<std::string> hashes, consented, addresses;
@@ -32,6 +34,7 @@ Result<std::vector<ImportOutcome>> ImportStore::ImportBatch(const std::vector<Im
   }
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     out.assign(rows.size(), ImportOutcome::kAlreadySubscribed);
+    if (!admin.empty()) NameAdminInTxn(txn, admin);
     std::vector<size_t> accepted;
     auto classified = txn.exec_prepared(kClassify, PgTextArray(hashes), PgIntArray(lists),
                                         PgTextArray(consented), PgTextArray(addresses));

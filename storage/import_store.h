@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "service/base/status.h"
+#include "service/domain/admin_action.h"
 
 namespace optin {
 
@@ -30,8 +31,10 @@ class ImportStore {
  public:
   explicit ImportStore(ConnectionPool& pool) : pool_(pool) {}
 
-  // The outcome of each row, in order.
-  Result<std::vector<ImportOutcome>> ImportBatch(const std::vector<ImportRow>& rows);
+  // The outcome of each row, in order. The ledger events carry `admin` (empty = none) as actor;
+  // the import's one audit row is written by the caller once all batches are settled.
+  Result<std::vector<ImportOutcome>> ImportBatch(const std::vector<ImportRow>& rows,
+                                                 const std::string& admin = "");
 
  private:
   ConnectionPool& pool_;

@@ -1,6 +1,9 @@
 #include "storage/list_store.h"
 
+#include <nlohmann/json.hpp>
+
 #include "service/base/crypto.h"
+#include "storage/admin_audit_ops.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/row_mapping.h"
@@ -37,9 +40,10 @@ Result<std::vector<ListInfo>> ListStore::All() {
   return lists;
 }
 
-Result<ListInfo> ListStore::Put(const std::string& slug, const ListUpdate& u) {
+Result<ListInfo> ListStore::Put(const std::string& slug, const ListUpdate& u,
+                                const AdminAction* admin) {
   ListInfo list;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     const char* consent =
         u.require_consent_checkbox ? (*u.require_consent_checkbox ? "true" : "false") : nullptr;
     auto r = txn.exec_prepared(kListUpsert, slug, OptionalParam(u.name), OptionalParam(u.language),
@@ -48,6 +52,17 @@ Result<ListInfo> ListStore::Put(const std::string& slug, const ListUpdate& u) {
                                OptionalParam(u.confirmed_url));
     list = ListFromRow(r[0]);
     if (r[0][9].as<bool>()) txn.exec_prepared(kEnqueueListUpserts, list.id);
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& [name, set] :
+         {std::pair{"name", u.name.has_value()}, {"language", u.language.has_value()},
+          {"cleverreach_group_id", u.cleverreach_group_id.has_value()},
+          {"require_consent_checkbox", u.require_consent_checkbox.has_value()},
+          {"consent_text", u.consent_text.has_value()},
+          {"thank_you_url", u.thank_you_url.has_value()},
+          {"confirmed_url", u.confirmed_url.has_value()}}) {
+      if (set) fields.push_back(name);
+    }
+    note.detail = {{"fields", fields}};
     if (!list.consent_text.empty()) {
       txn.exec_prepared(kConsentTextRemember, Sha256Hex(list.consent_text), list.consent_text);
     }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "service/base/status.h"
+#include "service/domain/admin_action.h"
 #include "service/domain/model.h"
 
 namespace optin {
@@ -19,8 +20,10 @@ class ListStore {
   Result<ListInfo> Get(const std::string& slug);
   Result<std::vector<ListInfo>> All();
   // Creates or updates `slug`. When the CleverReach group changes, every confirmed subscriber
-  // of the list is queued for the new group in the same transaction.
-  Result<ListInfo> Put(const std::string& slug, const ListUpdate& update);
+  // of the list is queued for the new group in the same transaction. With `admin`, the change is
+  // audited (admin_audit) in that transaction.
+  Result<ListInfo> Put(const std::string& slug, const ListUpdate& update,
+                       const AdminAction* admin = nullptr);
 
  private:
   ConnectionPool& pool_;

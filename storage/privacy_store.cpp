@@ -4,6 +4,7 @@
 
 #include "service/domain/address.h"
 #include "service/domain/language.h"
+#include "storage/admin_audit_ops.h"
 #include "storage/describe_ops.h"
 #include "storage/erasure_ops.h"
 #include "storage/pool.h"
@@ -162,12 +163,13 @@ Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash, cons
   return t;
 }
 
-Result<ErasureCounts> PrivacyStore::Erase(const std::string& email) {
+Result<ErasureCounts> PrivacyStore::Erase(const std::string& email, const AdminAction* admin) {
   ErasureCounts counts;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     counts = EraseInTxn(txn, email, options_.cleverreach_enabled, "admin");
     nlohmann::json outcome = {
         {"type", "erasure"}, {"channel", "admin"}, {"erased", ErasureCountsJson(counts)}};
+    note.detail = ErasureCountsJson(counts);
     txn.exec_prepared(kInsertCompleted, "erasure", AddressHash(email), outcome.dump());
     return Status::Ok();
   });

@@ -10,6 +10,7 @@
 
 #include "service/base/config.h"
 #include "service/base/status.h"
+#include "service/domain/admin_action.h"
 #include "service/domain/model.h"
 #include "service/domain/privacy_actions.h"
 #include "service/domain/privacy_model.h"
@@ -57,8 +58,9 @@ class PrivacyStore {
   using CarryFn = std::function<PrivacyDone(PrivacyRequestType type, PrivacyActions& actions)>;
   Result<PrivacyTicket> CarryOut(const std::string& token_hash, const CarryFn& carry);
 
-  // Erasure without a verification mail (admin); recorded as a completed request.
-  Result<ErasureCounts> Erase(const std::string& email);
+  // Erasure without a verification mail (admin); recorded as a completed request and, with
+  // `admin`, audited (admin_audit) in the same transaction.
+  Result<ErasureCounts> Erase(const std::string& email, const AdminAction* admin = nullptr);
 
  private:
   ConnectionPool& pool_;

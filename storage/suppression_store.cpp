@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/domain/address.h"
+#include "storage/admin_audit_ops.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/suppression_ops.h"
@@ -36,10 +37,13 @@ uint64_t HexPrefix(const std::string& hex) {
 }  // namespace
 
 Result<bool> SuppressionStore::Suppress(const std::string& email, int64_t list_id,
-                                        const std::string& channel, const std::string& reason) {
+                                        const std::string& channel, const std::string& reason,
+                                        const AdminAction* admin) {
   bool added = false;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     added = SuppressAddressInTxn(txn, email, list_id, channel, reason).new_suppression;
+    if (!added) note.outcome = "unchanged";
+    note.detail = {{"scope", list_id == 0 ? nlohmann::json("global") : nlohmann::json(list_id)}};
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -69,10 +73,13 @@ Result<bool> SuppressionStore::RecordCleverReachUnsubscribe(const std::string& e
   return applied;
 }
 
-Result<int> SuppressionStore::Lift(const std::string& email, const std::string& channel) {
+Result<int> SuppressionStore::Lift(const std::string& email, const std::string& channel,
+                                   const AdminAction* admin) {
   int removed = 0;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     removed = LiftSuppressionsInTxn(txn, email, channel);
+    if (removed == 0) note.outcome = "unchanged";
+    note.detail = {{"lifted", removed}};
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -80,23 +87,25 @@ Result<int> SuppressionStore::Lift(const std::string& email, const std::string& 
 }
 
 Result<SuppressionStore::DomainBlockCounts> SuppressionStore::AddDomain(
-    const DomainSuppression& domain, const std::string& reason) {
+    const DomainSuppression& domain, const std::string& reason, const AdminAction* admin) {
   DomainBlockCounts counts;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     txn.exec_prepared(kDomainAdd, domain.domain, domain.include_subdomains, reason);
     auto r = txn.exec_prepared1(kDomainEnd, domain.domain, domain.include_subdomains, reason);
     counts.subscriptions = r[0].as<int64_t>();
     counts.addresses = r[1].as<int64_t>();
+    note.detail = {{"ended_subscriptions", counts.subscriptions}, {"addresses", counts.addresses}};
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return counts;
 }
 
-Result<bool> SuppressionStore::RemoveDomain(const std::string& domain) {
+Result<bool> SuppressionStore::RemoveDomain(const std::string& domain, const AdminAction* admin) {
   bool removed = false;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     removed = txn.exec_prepared(kDomainRemove, domain).affected_rows() > 0;
+    if (!removed) note.outcome = "unchanged";
     return Status::Ok();
   });
   if (!s.ok()) return s;

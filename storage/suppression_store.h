@@ -8,6 +8,7 @@
 
 #include "service/base/config.h"
 #include "service/base/status.h"
+#include "service/domain/admin_action.h"
 #include "service/domain/model.h"
 #include "service/domain/sync_outbox.h"
 
@@ -26,8 +27,9 @@ class SuppressionStore : public UnsubscribeRecorder {
 
   // Unsubscribes and suppresses a normalised address, globally (list_id 0) or for one list.
   // Works whether or not the address has a subscriber row. Returns whether the entry is new.
+  // With `admin`, the change is audited (admin_audit) in its transaction; so are the others below.
   Result<bool> Suppress(const std::string& email, int64_t list_id, const std::string& channel,
-                        const std::string& reason);
+                        const std::string& reason, const AdminAction* admin = nullptr);
 
   // An unsubscribe made on CleverReach's side for `group_id` at `deactivated` (unix s): suppressed
   // per `scope` for every list synced to that group. Applied exactly once per (group, address,
@@ -37,7 +39,8 @@ class SuppressionStore : public UnsubscribeRecorder {
 
   // Lifts every suppression of the address (objection). Returns how many entries were removed;
   // a lifted global entry is also removed from CleverReach's blacklist.
-  Result<int> Lift(const std::string& email, const std::string& channel);
+  Result<int> Lift(const std::string& email, const std::string& channel,
+                   const AdminAction* admin = nullptr);
 
   // Blocks a domain and, in the same transaction, ends every subscription of a matching address
   // (events, CleverReach deactivation and blacklist rows). Returns what it ended.
@@ -45,8 +48,9 @@ class SuppressionStore : public UnsubscribeRecorder {
     int64_t subscriptions = 0;
     int64_t addresses = 0;
   };
-  Result<DomainBlockCounts> AddDomain(const DomainSuppression& domain, const std::string& reason);
-  Result<bool> RemoveDomain(const std::string& domain);
+  Result<DomainBlockCounts> AddDomain(const DomainSuppression& domain, const std::string& reason,
+                                      const AdminAction* admin = nullptr);
+  Result<bool> RemoveDomain(const std::string& domain, const AdminAction* admin = nullptr);
   Result<std::vector<DomainSuppression>> Domains();
 
   // Positions (0-based, ascending) of `hashes` suppressed globally or for `list_id` (0 = global

@@ -1,6 +1,7 @@
 #include "storage/sync_outbox_store.h"
 
 #include "storage/pg_array.h"
+#include "storage/admin_audit_ops.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 
@@ -148,12 +149,14 @@ Result<std::vector<DeadLetter>> SyncOutboxStore::DeadLetters() {
   return out;
 }
 
-Result<int64_t> SyncOutboxStore::RetryDead(int64_t id) {
+Result<int64_t> SyncOutboxStore::RetryDead(int64_t id, const AdminAction* admin) {
   int64_t n = 0;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     std::string id_text = std::to_string(id);
     n = static_cast<int64_t>(
         txn.exec_prepared(kRetryDead, id == 0 ? nullptr : id_text.c_str()).affected_rows());
+    if (n == 0) note.outcome = "unchanged";
+    note.detail = {{"requeued", n}};
     return Status::Ok();
   });
   if (!s.ok()) return s;

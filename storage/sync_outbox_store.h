@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "service/base/status.h"
+#include "service/domain/admin_action.h"
 #include "service/domain/sync_outbox.h"
 
 namespace optin {
@@ -54,8 +55,9 @@ class SyncOutboxStore : public SyncOutbox {
   Status RecordPull() override;
   Result<SyncStatus> Snapshot();
   Result<std::vector<DeadLetter>> DeadLetters();
-  // Requeues dead letters: all when id == 0. Returns how many.
-  Result<int64_t> RetryDead(int64_t id);
+  // Requeues dead letters: all when id == 0. Returns how many. With `admin`, audited
+  // (admin_audit) in the same transaction.
+  Result<int64_t> RetryDead(int64_t id, const AdminAction* admin = nullptr);
   // The CleverReach groups lists are synced to.
   Result<std::vector<std::string>> Groups() override;
 

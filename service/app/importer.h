@@ -47,7 +47,9 @@ class Importer {
   static constexpr size_t kMaxRejected = 20;
   using ListResolver = std::function<Result<ListInfo>(const std::string& slug)>;
 
-  Importer(ImportStore& store, ListResolver lists) : store_(store), lists_(std::move(lists)) {}
+  // `admin` (empty = none) is named on every ledger event the import writes.
+  Importer(ImportStore& store, ListResolver lists, std::string admin = "")
+      : store_(store), lists_(std::move(lists)), admin_(std::move(admin)) {}
   ~Importer();  // waits for batches still being written
 
   // Feeds the next chunk of the body; a database failure stops the import (batches written by
@@ -69,6 +71,7 @@ class Importer {
 
   ImportStore& store_;
   ListResolver lists_;
+  const std::string admin_;
   CsvReader csv_;
   bool first_record_ = true;
   std::map<std::string, size_t> columns_;    // column name -> index

@@ -94,10 +94,12 @@ Result<PrivacyTicket> PrivacyService::Confirm(const std::string& token) {
   return ticket;
 }
 
-Result<ErasureCounts> PrivacyService::EraseByAdmin(const std::string& email) {
+Result<ErasureCounts> PrivacyService::EraseByAdmin(const std::string& email,
+                                                   const std::string& admin) {
   auto normalized = NormalizeAddress(email);
   if (!normalized.ok()) return normalized.status();
-  auto counts = store_.Erase(*normalized);
+  const AdminAction action{admin, "subscriber.erase", AddressHash(*normalized)};
+  auto counts = store_.Erase(*normalized, &action);
   if (counts.ok())
     LogInfo("erased", {{"channel", "admin"}, {"subscriptions", counts->subscriptions}});
   return counts;

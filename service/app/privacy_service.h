@@ -41,8 +41,9 @@ class PrivacyService {
   // Carries the verified request out; the same errors as Peek.
   Result<PrivacyTicket> Confirm(const std::string& token);
 
-  // DELETE /admin/subscribers: erasure without verification. invalid_email for a bad address.
-  Result<ErasureCounts> EraseByAdmin(const std::string& email);
+  // DELETE /admin/subscribers: erasure without verification, audited as `admin`'s action
+  // "subscriber.erase". invalid_email for a bad address.
+  Result<ErasureCounts> EraseByAdmin(const std::string& email, const std::string& admin);
 
  private:
   Result<PendingMail> RenderVerificationMail(const std::string& email, PrivacyRequestType type,

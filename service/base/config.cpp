@@ -206,6 +206,25 @@ Status LoadSmtpTls(const Get& get, Config* c) {
   return Status::Ok();
 }
 
+// OPTIN_ADMIN_TOKENS, then OPTIN_ADMIN_TOKEN as the name `admin` (checked against them for
+// duplicates like any other entry).
+template <typename Get>
+Status LoadAdminTokens(const Get& get, Config* c) {
+  std::string named, text;
+  get("OPTIN_ADMIN_TOKENS", &named);
+  text = named;
+  if (!c->admin_token.empty()) text += (text.empty() ? "admin:" : ",admin:") + c->admin_token;
+  if (text.empty()) return Status::Ok();
+  auto tokens = ParseAdminTokens(text);
+  if (!tokens.ok()) {
+    // The last entry is OPTIN_ADMIN_TOKEN's when it is set.
+    return Bad(named.empty() ? "OPTIN_ADMIN_TOKEN" : "OPTIN_ADMIN_TOKENS",
+               tokens.status().message());
+  }
+  c->admin_tokens = std::move(*tokens);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool require_secret) {
@@ -258,6 +277,7 @@ Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool re
   if (!c.admin_token.empty() && c.admin_token.size() < 16) {
     return Bad("OPTIN_ADMIN_TOKEN", "must be at least 16 bytes long");
   }
+  if (Status s = LoadAdminTokens(get, &c); !s.ok()) return s;
   if (get("OPTIN_SMTP_URL", &v)) {
     if (!ValidUrl(v, {"smtp", "smtps"}))
       return Bad("OPTIN_SMTP_URL", "expected smtp://host:port or smtps://host:port");

@@ -35,13 +35,15 @@ nlohmann::json ReportJson(const ImportReport& r) {
 
 void Import(const ImportDeps& d, const httplib::Request& req, httplib::Response& res,
             const httplib::ContentReader& reader) {
-  if (Status s = CheckAdminToken(d.config, req); !s.ok()) return WriteError(res, s);
+  auto admin = AuthenticateAdmin(d.config, req);
+  if (!admin.ok()) return WriteError(res, admin.status());
   if (!IsCsvType(req.get_header_value("Content-Type"))) {
     return WriteError(
         res, Status(StatusCode::kUnsupportedMedia, "unsupported_media_type", "send text/csv"));
   }
   auto start = std::chrono::steady_clock::now();
-  Importer importer(d.store, [&d](const std::string& slug) { return d.subscriptions.List(slug); });
+  Importer importer(
+      d.store, [&d](const std::string& slug) { return d.subscriptions.List(slug); }, *admin);
   Status failed;
   reader([&](const char* data, size_t size) {
     failed = importer.Feed(data, size);
@@ -54,6 +56,19 @@ void Import(const ImportDeps& d, const httplib::Request& req, httplib::Response&
                      {"imported", importer.report().imported},
                      {"ok", failed.ok()},
                      {"seconds", seconds}});
+  // The batches committed on their own (each naming the admin on its ledger events); the audit
+  // row records the whole import, a stopped one as failed with how far it got.
+  AuditNote note;
+  note.outcome = failed.ok() ? (importer.report().imported > 0 ? "ok" : "unchanged") : "failed";
+  note.detail = {{"rows", importer.report().rows},
+                 {"imported", importer.report().imported},
+                 {"already_subscribed", importer.report().already_subscribed},
+                 {"suppressed", importer.report().suppressed},
+                 {"invalid", importer.report().invalid},
+                 {"unknown_list", importer.report().unknown_list}};
+  if (Status s = d.audit.Record(AdminAction{*admin, "import", ""}, note); !s.ok()) {
+    LogError("admin_audit_failed", {{"action", "import"}, {"error", s.message()}});
+  }
   if (!failed.ok()) {
     // Earlier batches are committed: say how far it got.
     body["error"] = failed.error().empty() ? "internal" : failed.error();

@@ -5,6 +5,7 @@
 #include "service/app/subscription_service.h"
 #include "service/base/config.h"
 #include "service/http/server.h"
+#include "storage/admin_audit_store.h"
 #include "storage/import_store.h"
 
 namespace optin::http {
@@ -13,6 +14,7 @@ struct ImportDeps {
   const Config& config;
   SubscriptionService& subscriptions;  // list look-ups (cached)
   ImportStore& store;
+  AdminAuditStore& audit;  // the import's one audit row, once its batches are settled
 };
 
 void RegisterImportRoutes(HttpServer& server, ImportDeps deps);

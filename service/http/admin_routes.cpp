@@ -2,7 +2,6 @@
 
 #include <cstdint>
 
-#include "service/base/crypto.h"
 #include "service/base/text.h"
 #include "service/domain/address.h"
 #include "service/domain/language.h"
@@ -88,13 +87,15 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
   return Status::Ok();
 }
 
-void PutList(const AdminDeps& d, const httplib::Request& req, httplib::Response& res) {
+void PutList(const AdminDeps& d, const std::string& admin, const httplib::Request& req,
+             httplib::Response& res) {
   std::string slug = req.matches[1];
   auto body = AdminJsonBody(req);
   if (!body.ok()) return WriteError(res, body.status());
   ListUpdate update;
   if (Status s = ReadListUpdate(*body, &update); !s.ok()) return WriteError(res, s);
-  auto list = d.lists.Put(slug, update);
+  const AdminAction action{admin, "list.put", slug};
+  auto list = d.lists.Put(slug, update, &action);
   if (!list.ok()) return WriteError(res, list.status());
   d.subscriptions.InvalidateLists();
   WriteJson(res, 200, ListJson(*list));
@@ -120,17 +121,21 @@ Result<nlohmann::json> AdminJsonBody(const httplib::Request& req) {
   return doc;
 }
 
-Status CheckAdminToken(const Config& config, const httplib::Request& req) {
-  if (config.admin_token.empty()) return Status::NotFound("not_found", "no such resource");
+Result<std::string> AuthenticateAdmin(const Config& config, const httplib::Request& req) {
+  if (config.admin_tokens.empty()) return Status::NotFound("not_found", "no such resource");
   std::string auth = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   std::string presented = auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : "";
-  // Compare digests so that the comparison time does not depend on the token's length either.
-  if (presented.empty() || !ConstantTimeEquals(Sha256(presented), Sha256(config.admin_token))) {
+  std::string name = AdminNameForToken(config.admin_tokens, presented);
+  if (name.empty()) {
     return Status(StatusCode::kUnauthorized, "unauthorized",
                   "a valid admin bearer token is required");
   }
-  return Status::Ok();
+  return name;
+}
+
+Status CheckAdminToken(const Config& config, const httplib::Request& req) {
+  return AuthenticateAdmin(config, req).status();
 }
 
 httplib::Server::Handler AdminOnly(const Config& config, httplib::Server::Handler handler) {
@@ -141,18 +146,32 @@ httplib::Server::Handler AdminOnly(const Config& config, httplib::Server::Handle
       };
 }
 
+httplib::Server::Handler AdminChange(const Config& config, AdminChangeHandler handler) {
+  return
+      [&config, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        auto admin = AuthenticateAdmin(config, req);
+        if (!admin.ok()) return WriteError(res, admin.status());
+        handler(*admin, req, res);
+      };
+}
+
 void RegisterSubscriberAdminRoutes(HttpServer& server, const AdminDeps& deps);
 void RegisterSuppressionAdminRoutes(HttpServer& server, const AdminDeps& deps);
+void RegisterAuditRoutes(HttpServer& server, const AdminDeps& deps);
 
 void RegisterAdminRoutes(HttpServer& server, AdminDeps deps) {
   const Config& c = deps.config;
   server.Handle("GET", "/admin/lists",
                 AdminOnly(c, [deps](const auto& req, auto& res) { GetLists(deps, req, res); }));
   server.Handle("PUT", R"(/admin/lists/([a-z0-9][a-z0-9_-]{0,62}))",
-                AdminOnly(c, [deps](const auto& req, auto& res) { PutList(deps, req, res); }),
+                AdminChange(c,
+                            [deps](const std::string& admin, const auto& req, auto& res) {
+                              PutList(deps, admin, req, res);
+                            }),
                 "/admin/lists/{slug}");
   RegisterSubscriberAdminRoutes(server, deps);
   RegisterSuppressionAdminRoutes(server, deps);
+  RegisterAuditRoutes(server, deps);
 }
 
 }  // namespace optin::http

@@ -38,7 +38,8 @@ Result<DomainSuppression> ParseDomain(const std::string& text) {
   return d;
 }
 
-void AddSuppression(const AdminDeps& d, const httplib::Request& req, httplib::Response& res) {
+void AddSuppression(const AdminDeps& d, const std::string& admin, const httplib::Request& req,
+                    httplib::Response& res) {
   auto body = AdminJsonBody(req);
   if (!body.ok()) return WriteError(res, body.status());
   auto str = [&](const char* k) {
@@ -50,10 +51,12 @@ void AddSuppression(const AdminDeps& d, const httplib::Request& req, httplib::Re
   if (body->contains("domain")) {
     auto domain = ParseDomain(str("domain"));
     if (!domain.ok()) return WriteError(res, domain.status());
-    auto ended = d.suppressions.AddDomain(*domain, reason);
+    const std::string shown = (domain->include_subdomains ? "*." : "") + domain->domain;
+    const AdminAction action{admin, "domain_block.add", shown};
+    auto ended = d.suppressions.AddDomain(*domain, reason, &action);
     if (!ended.ok()) return WriteError(res, ended.status());
     return WriteJson(res, 201,
-                     {{"domain", (domain->include_subdomains ? "*." : "") + domain->domain},
+                     {{"domain", shown},
                       {"ended_subscriptions", ended->subscriptions},
                       {"addresses", ended->addresses}});
   }
@@ -66,16 +69,20 @@ void AddSuppression(const AdminDeps& d, const httplib::Request& req, httplib::Re
     if (!list.ok()) return WriteError(res, list.status());
     list_id = list->id;
   }
-  auto added = d.suppressions.Suppress(*email, list_id, "admin", reason.empty() ? "admin" : reason);
+  const AdminAction action{admin, "suppression.add", AddressHash(*email)};
+  auto added = d.suppressions.Suppress(*email, list_id, "admin", reason.empty() ? "admin" : reason,
+                                       &action);
   if (!added.ok()) return WriteError(res, added.status());
   WriteJson(res, *added ? 201 : 200, {{"email", *email}, {"scope", scope}, {"created", *added}});
 }
 
-void LiftSuppression(const AdminDeps& d, const httplib::Request& req, httplib::Response& res) {
+void LiftSuppression(const AdminDeps& d, const std::string& admin, const httplib::Request& req,
+                     httplib::Response& res) {
   if (req.has_param("domain")) {
     auto domain = ParseDomain(req.get_param_value("domain"));
     if (!domain.ok()) return WriteError(res, domain.status());
-    auto removed = d.suppressions.RemoveDomain(domain->domain);
+    const AdminAction action{admin, "domain_block.lift", domain->domain};
+    auto removed = d.suppressions.RemoveDomain(domain->domain, &action);
     if (!removed.ok()) return WriteError(res, removed.status());
     if (!*removed)
       return WriteError(res, Status::NotFound("not_found", "this domain is not blocked"));
@@ -83,7 +90,8 @@ void LiftSuppression(const AdminDeps& d, const httplib::Request& req, httplib::R
   }
   auto email = NormalizeAddress(req.get_param_value("email"));
   if (!email.ok()) return WriteError(res, email.status());
-  auto removed = d.suppressions.Lift(*email, "admin");
+  const AdminAction action{admin, "suppression.lift", AddressHash(*email)};
+  auto removed = d.suppressions.Lift(*email, "admin", &action);
   if (!removed.ok()) return WriteError(res, removed.status());
   if (*removed == 0)
     return WriteError(res, Status::NotFound("not_found", "this address is not suppressed"));
@@ -159,9 +167,13 @@ void Check(const AdminDeps& d, const httplib::Request& req, httplib::Response& r
 void RegisterSuppressionAdminRoutes(HttpServer& server, const AdminDeps& d) {
   const Config& c = d.config;
   server.Handle("POST", "/admin/suppressions",
-                AdminOnly(c, [d](const auto& req, auto& res) { AddSuppression(d, req, res); }));
+                AdminChange(c, [d](const std::string& admin, const auto& req, auto& res) {
+                  AddSuppression(d, admin, req, res);
+                }));
   server.Handle("DELETE", "/admin/suppressions",
-                AdminOnly(c, [d](const auto& req, auto& res) { LiftSuppression(d, req, res); }));
+                AdminChange(c, [d](const std::string& admin, const auto& req, auto& res) {
+                  LiftSuppression(d, admin, req, res);
+                }));
   server.Handle("POST", "/admin/suppressions/check",
                 AdminOnly(c, [d](const auto& req, auto& res) { Check(d, req, res); }));
 }

@@ -25,9 +25,10 @@ Api::Api(ApiDeps d) : server_(std::make_unique<Server>(d.config)) {
   RegisterMetricsRoute(s, d.metrics);
   RegisterPublicRoutes(s, PublicDeps{c, d.subscriptions, d.per_client, d.pow});
   RegisterPowRoutes(s, d.pow);
-  RegisterAdminRoutes(s, AdminDeps{c, d.subscriptions, d.lists, d.suppressions, d.subscribers});
+  RegisterAdminRoutes(
+      s, AdminDeps{c, d.subscriptions, d.lists, d.suppressions, d.subscribers, d.admin_audit});
   RegisterPrivacyRoutes(s, PrivacyDeps{c, d.privacy, d.subscriptions, d.per_client, d.pow});
-  RegisterImportRoutes(s, ImportDeps{c, d.subscriptions, d.imports});
+  RegisterImportRoutes(s, ImportDeps{c, d.subscriptions, d.imports, d.admin_audit});
   RegisterSyncRoutes(s, c, d.sync_outbox);
 }
 

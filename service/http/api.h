@@ -15,6 +15,7 @@
 #include "service/base/metrics.h"
 #include "service/base/status.h"
 #include "service/domain/rate_limiter.h"
+#include "storage/admin_audit_store.h"
 #include "storage/database.h"
 #include "storage/import_store.h"
 #include "storage/list_store.h"
@@ -38,6 +39,7 @@ struct ApiDeps {
   ImportStore& imports;
   SyncOutboxStore& sync_outbox;
   const ProofOfWork& pow;  // /pow/*, /subscribe and /privacy/request
+  AdminAuditStore& admin_audit;
 };
 
 class Api {

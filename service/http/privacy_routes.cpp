@@ -95,8 +95,9 @@ void Confirm(const PrivacyDeps& d, const httplib::Request& req, httplib::Respons
   WriteJson(res, 200, {{"status", "completed"}, {"type", PrivacyTypeName(ticket->type)}});
 }
 
-void AdminErase(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
-  auto counts = d.privacy.EraseByAdmin(req.get_param_value("email"));
+void AdminErase(const PrivacyDeps& d, const std::string& admin, const httplib::Request& req,
+                httplib::Response& res) {
+  auto counts = d.privacy.EraseByAdmin(req.get_param_value("email"), admin);
   if (!counts.ok()) return WriteError(res, counts.status());
   WriteJson(res, 200,
             {{"status", "erased"},
@@ -125,7 +126,12 @@ void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
   server.Handle("POST", "/privacy/request", bind(Request));
   server.Handle("GET", "/privacy/confirm", bind(ConfirmPage));
   server.Handle("POST", "/privacy/confirm", bind(Confirm));
-  server.Handle("DELETE", "/admin/subscribers", AdminOnly(deps.config, bind(AdminErase)));
+  server.Handle("DELETE", "/admin/subscribers",
+                AdminChange(deps.config, [deps](const std::string& admin,
+                                                const httplib::Request& req,
+                                                httplib::Response& res) {
+                  AdminErase(deps, admin, req, res);
+                }));
 }
 
 }  // namespace optin::http

@@ -39,7 +39,8 @@ void SyncState(const Config& config, SyncOutboxStore& outbox, httplib::Response&
              {"dead_letters", letters}});
 }
 
-void Retry(SyncOutboxStore& outbox, const httplib::Request& req, httplib::Response& res) {
+void Retry(SyncOutboxStore& outbox, const std::string& admin, const httplib::Request& req,
+           httplib::Response& res) {
   int64_t id = 0;
   if (req.has_param("id")) {
     std::string text = req.get_param_value("id");
@@ -50,7 +51,8 @@ void Retry(SyncOutboxStore& outbox, const httplib::Request& req, httplib::Respon
     }
     id = std::stoll(text);
   }
-  auto n = outbox.RetryDead(id);
+  const AdminAction action{admin, "sync.retry", id == 0 ? "all" : std::to_string(id)};
+  auto n = outbox.RetryDead(id, &action);
   if (!n.ok()) return WriteError(res, n.status());
   WriteJson(res, 200, {{"requeued", *n}});
 }
@@ -106,8 +108,9 @@ void RegisterSyncRoutes(HttpServer& server, const Config& config, SyncOutboxStor
         SyncState(config, outbox, res);
       }));
   server.Handle("POST", "/admin/sync/retry",
-                AdminOnly(config, [&outbox](const httplib::Request& req, httplib::Response& res) {
-                  Retry(outbox, req, res);
+                AdminChange(config, [&outbox](const std::string& admin,
+                                              const httplib::Request& req, httplib::Response& res) {
+                  Retry(outbox, admin, req, res);
                 }));
   server.Handle("GET", "/webhooks/cleverreach",
                 [&config](const httplib::Request& req, httplib::Response& res) {

@@ -40,6 +40,7 @@ struct App::Parts {
   std::unique_ptr<PrivacyStore> privacy_store;
   std::unique_ptr<PrivacyService> privacy;
   std::unique_ptr<ImportStore> import_store;
+  std::unique_ptr<AdminAuditStore> admin_audit;
   std::unique_ptr<PowStore> pow_store;
   std::unique_ptr<ProofOfWork> pow;
   std::unique_ptr<RetentionStore> retention;
@@ -69,12 +70,14 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
       db, PrivacyStoreOptions{c.cleverreach_enabled(), c.unsubscribe_scope});
   p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
   p.import_store = std::make_unique<ImportStore>(db);
+  p.admin_audit = std::make_unique<AdminAuditStore>(db);
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
   p.pow_store = std::make_unique<PowStore>(db);
   p.pow = std::make_unique<ProofOfWork>(c, *p.pow_store);
   p.api = std::make_unique<http::Api>(
       http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client, *p.lists,
-                    *p.suppressions, *p.subscribers, *p.import_store, *p.sync_outbox, *p.pow});
+                    *p.suppressions, *p.subscribers, *p.import_store, *p.sync_outbox, *p.pow,
+                    *p.admin_audit});
 
   p.mail_outbox = std::make_unique<MailOutboxStore>(db, MailRetryPolicy{c.mail_retry_base});
   auto mailer = std::make_unique<Mailer>(
