@@ -83,7 +83,7 @@ TEST_CASE("a bad OPTIN_ADMIN_TOKENS stops start-up naming the variable", "[e2e][
   CHECK(r.err.find("too-short") == std::string::npos);
 }
 
-TEST_CASE("every admin change writes exactly one audit row; refusals and reads write none",
+TEST_CASE("every admin change writes exactly one audit row, refusals and reads none",
           "[e2e][db][admin]") {
   OptinFixture f(NamedAdmins());
   const std::string x_hash = optin::AddressHash("x@example.com");
