@@ -36,8 +36,8 @@ inline std::string TokenIn(const ReceivedMail& mail, const std::string& path) {
 }
 
 // Signs `email` up to `list` and confirms through the mail; `n` is the mail's number.
-inline void SignUpAndConfirm(OptinFixture& f, SmtpServer& smtp, const std::string& email,
-                             size_t n, const std::string& list = "newsletter") {
+inline void SignUpAndConfirm(OptinFixture& f, SmtpServer& smtp, const std::string& email, size_t n,
+                             const std::string& list = "newsletter") {
   f.Subscribe(email, {{"list", list}, {"name", "Someone"}});
   auto mail = WaitForMail(smtp, n);
   REQUIRE(f.PostJson("/confirm", {{"token", TokenIn(mail, "/confirm?token=")}})->status == 200);
