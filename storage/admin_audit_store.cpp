@@ -47,8 +47,8 @@ Result<std::vector<AuditEntry>> AdminAuditStore::Page(int64_t after_id, const st
   std::vector<AuditEntry> out;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     out.clear();
-    auto rows = txn.exec_prepared(kAuditPage, after_id, since.empty() ? nullptr : since.c_str(),
-                                  limit);
+    auto rows =
+        txn.exec_prepared(kAuditPage, after_id, since.empty() ? nullptr : since.c_str(), limit);
     for (const auto& r : rows) {
       out.push_back(AuditEntry{r[0].as<int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
                                r[4].c_str(), r[5].c_str(), r[6].c_str()});

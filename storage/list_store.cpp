@@ -54,7 +54,8 @@ Result<ListInfo> ListStore::Put(const std::string& slug, const ListUpdate& u,
     if (r[0][9].as<bool>()) txn.exec_prepared(kEnqueueListUpserts, list.id);
     nlohmann::json fields = nlohmann::json::array();
     for (const auto& [name, set] :
-         {std::pair{"name", u.name.has_value()}, {"language", u.language.has_value()},
+         {std::pair{"name", u.name.has_value()},
+          {"language", u.language.has_value()},
           {"cleverreach_group_id", u.cleverreach_group_id.has_value()},
           {"require_consent_checkbox", u.require_consent_checkbox.has_value()},
           {"consent_text", u.consent_text.has_value()},

@@ -1,7 +1,7 @@
 #include "storage/sync_outbox_store.h"
 
-#include "storage/pg_array.h"
 #include "storage/admin_audit_ops.h"
+#include "storage/pg_array.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 

@@ -184,9 +184,9 @@ Status Importer::Flush() {
   }
   InFlight batch;
   batch.lines = std::move(batch_lines_);
-  batch.outcomes = std::async(
-      std::launch::async,
-      [this, rows = std::move(batch_)] { return store_.ImportBatch(rows, admin_); });
+  batch.outcomes = std::async(std::launch::async, [this, rows = std::move(batch_)] {
+    return store_.ImportBatch(rows, admin_);
+  });
   in_flight_.push_back(std::move(batch));
   batch_.clear();
   batch_lines_.clear();

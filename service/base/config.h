@@ -48,9 +48,9 @@ struct Config {
   std::string admin_token;                           // OPTIN_ADMIN_TOKEN, empty = none
   // OPTIN_ADMIN_TOKENS plus OPTIN_ADMIN_TOKEN as the name `admin`; empty = /admin/* is off.
   std::vector<AdminToken> admin_tokens;
-  std::string smtp_url;                              // OPTIN_SMTP_URL, empty = .eml files
-  std::string smtp_user;                             // OPTIN_SMTP_USER
-  std::string smtp_password;                         // OPTIN_SMTP_PASSWORD
+  std::string smtp_url;       // OPTIN_SMTP_URL, empty = .eml files
+  std::string smtp_user;      // OPTIN_SMTP_USER
+  std::string smtp_password;  // OPTIN_SMTP_PASSWORD
   // OPTIN_SMTP_TLS: required with credentials or smtps://, else opportunistic.
   SmtpTls smtp_tls = SmtpTls::kOpportunistic;
   std::string smtp_ca_file;                        // OPTIN_SMTP_CA_FILE, empty = system CAs

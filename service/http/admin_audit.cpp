@@ -15,7 +15,8 @@ Status BadRequest(const std::string& message) {
 }
 
 bool AllDigits(const std::string& s, size_t max_len) {
-  return !s.empty() && s.size() <= max_len && s.find_first_not_of("0123456789") == std::string::npos;
+  return !s.empty() && s.size() <= max_len &&
+         s.find_first_not_of("0123456789") == std::string::npos;
 }
 
 // An ISO 8601 UTC time: 2026-12-04T02:30:00Z, optionally with a fraction of seconds.

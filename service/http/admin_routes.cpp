@@ -164,10 +164,8 @@ void RegisterAdminRoutes(HttpServer& server, AdminDeps deps) {
   server.Handle("GET", "/admin/lists",
                 AdminOnly(c, [deps](const auto& req, auto& res) { GetLists(deps, req, res); }));
   server.Handle("PUT", R"(/admin/lists/([a-z0-9][a-z0-9_-]{0,62}))",
-                AdminChange(c,
-                            [deps](const std::string& admin, const auto& req, auto& res) {
-                              PutList(deps, admin, req, res);
-                            }),
+                AdminChange(c, [deps](const std::string& admin, const auto& req,
+                                      auto& res) { PutList(deps, admin, req, res); }),
                 "/admin/lists/{slug}");
   RegisterSubscriberAdminRoutes(server, deps);
   RegisterSuppressionAdminRoutes(server, deps);

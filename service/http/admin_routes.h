@@ -40,8 +40,8 @@ httplib::Server::Handler AdminOnly(const Config& config, httplib::Server::Handle
 
 // Wraps an admin handler that changes something: it gets the admin's name, to build the
 // AdminAction its store call audits.
-using AdminChangeHandler = std::function<void(const std::string& admin, const httplib::Request&,
-                                              httplib::Response&)>;
+using AdminChangeHandler =
+    std::function<void(const std::string& admin, const httplib::Request&, httplib::Response&)>;
 httplib::Server::Handler AdminChange(const Config& config, AdminChangeHandler handler);
 
 // Parses a JSON object body for admin routes (415 for another type, 400 for bad JSON).

@@ -70,8 +70,8 @@ void AddSuppression(const AdminDeps& d, const std::string& admin, const httplib:
     list_id = list->id;
   }
   const AdminAction action{admin, "suppression.add", AddressHash(*email)};
-  auto added = d.suppressions.Suppress(*email, list_id, "admin", reason.empty() ? "admin" : reason,
-                                       &action);
+  auto added =
+      d.suppressions.Suppress(*email, list_id, "admin", reason.empty() ? "admin" : reason, &action);
   if (!added.ok()) return WriteError(res, added.status());
   WriteJson(res, *added ? 201 : 200, {{"email", *email}, {"scope", scope}, {"created", *added}});
 }

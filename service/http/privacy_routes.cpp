@@ -122,11 +122,9 @@ void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
   server.Handle("GET", "/privacy/confirm", bind(ConfirmPage));
   server.Handle("POST", "/privacy/confirm", bind(Confirm));
   server.Handle("DELETE", "/admin/subscribers",
-                AdminChange(deps.config, [deps](const std::string& admin,
-                                                const httplib::Request& req,
-                                                httplib::Response& res) {
-                  AdminErase(deps, admin, req, res);
-                }));
+                AdminChange(deps.config,
+                            [deps](const std::string& admin, const httplib::Request& req,
+                                   httplib::Response& res) { AdminErase(deps, admin, req, res); }));
 }
 
 }  // namespace optin::http

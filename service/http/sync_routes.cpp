@@ -107,11 +107,10 @@ void RegisterSyncRoutes(HttpServer& server, const Config& config, SyncOutboxStor
       AdminOnly(config, [&config, &outbox](const httplib::Request&, httplib::Response& res) {
         SyncState(config, outbox, res);
       }));
-  server.Handle("POST", "/admin/sync/retry",
-                AdminChange(config, [&outbox](const std::string& admin,
-                                              const httplib::Request& req, httplib::Response& res) {
-                  Retry(outbox, admin, req, res);
-                }));
+  server.Handle(
+      "POST", "/admin/sync/retry",
+      AdminChange(config, [&outbox](const std::string& admin, const httplib::Request& req,
+                                    httplib::Response& res) { Retry(outbox, admin, req, res); }));
   server.Handle("GET", "/webhooks/cleverreach",
                 [&config](const httplib::Request& req, httplib::Response& res) {
                   WebhookCheck(config, req, res);

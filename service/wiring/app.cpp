@@ -74,10 +74,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
   p.pow_store = std::make_unique<PowStore>(db);
   p.pow = std::make_unique<ProofOfWork>(c, *p.pow_store);
-  p.api = std::make_unique<http::Api>(
-      http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client, *p.lists,
-                    *p.suppressions, *p.subscribers, *p.import_store, *p.sync_outbox, *p.pow,
-                    *p.admin_audit});
+  p.api = std::make_unique<http::Api>(http::ApiDeps{
+      c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client, *p.lists, *p.suppressions,
+      *p.subscribers, *p.import_store, *p.sync_outbox, *p.pow, *p.admin_audit});
 
   p.mail_outbox = std::make_unique<MailOutboxStore>(db, MailRetryPolicy{c.mail_retry_base});
   auto mailer = std::make_unique<Mailer>(

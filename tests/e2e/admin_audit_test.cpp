@@ -16,8 +16,8 @@ constexpr const char* kAliceNew = "alice-new-token-0123456789";
 constexpr const char* kBob = "bob-token-0123456789abcdef";
 
 Env NamedAdmins() {
-  return Env{{"OPTIN_ADMIN_TOKENS", std::string("alice:") + kAliceOld + ",bob:" + kBob +
-                                        ",alice:" + kAliceNew}};
+  return Env{{"OPTIN_ADMIN_TOKENS",
+              std::string("alice:") + kAliceOld + ",bob:" + kBob + ",alice:" + kAliceNew}};
 }
 
 httplib::Result Call(OptinFixture& f, const std::string& token, const std::string& method,
@@ -37,7 +37,9 @@ httplib::Result Call(OptinFixture& f, const std::string& token, const std::strin
   return r;
 }
 
-int AuditRows(OptinFixture& f) { return std::stoi(f.db().Scalar("SELECT count(*) FROM admin_audit")); }
+int AuditRows(OptinFixture& f) {
+  return std::stoi(f.db().Scalar("SELECT count(*) FROM admin_audit"));
+}
 
 // The newest row as "admin|action|target|outcome".
 std::string LastRow(OptinFixture& f) {
@@ -66,8 +68,9 @@ TEST_CASE("named admin tokens: each name works, two tokens of one name both do",
   REQUIRE(Call(f, kAliceNew, "POST", "/admin/suppressions", json{{"email", "b@example.com"}}.dump())
               ->status == 201);
   CHECK(LastRow(f).rfind("alice|suppression.add|", 0) == 0);
-  REQUIRE(Call(f, kAdminToken, "POST", "/admin/suppressions", json{{"email", "c@example.com"}}.dump())
-              ->status == 201);
+  REQUIRE(
+      Call(f, kAdminToken, "POST", "/admin/suppressions", json{{"email", "c@example.com"}}.dump())
+          ->status == 201);
   CHECK(LastRow(f).rfind("admin|suppression.add|", 0) == 0);
   CHECK(f.db().Scalar("SELECT string_agg(admin, ',' ORDER BY id) FROM admin_audit") ==
         "alice,alice,admin");
@@ -113,8 +116,9 @@ TEST_CASE("every admin change writes exactly one audit row, refusals and reads n
   // Carried out and found nothing to lift: a row with outcome `unchanged` beside the 404.
   expect(Call(f, kBob, "DELETE", "/admin/suppressions?email=x%40example.com"), 404,
          "bob|suppression.lift|" + x_hash + "|unchanged");
-  expect(Call(f, kAliceOld, "POST", "/admin/suppressions", json{{"domain", "*.Spam.example"}}.dump()),
-         201, "alice|domain_block.add|*.spam.example|ok");
+  expect(
+      Call(f, kAliceOld, "POST", "/admin/suppressions", json{{"domain", "*.Spam.example"}}.dump()),
+      201, "alice|domain_block.add|*.spam.example|ok");
   expect(Call(f, kAliceOld, "DELETE", "/admin/suppressions?domain=spam.example"), 200,
          "alice|domain_block.lift|spam.example|ok");
   f.Subscribe("erase@example.com");
@@ -182,7 +186,8 @@ TEST_CASE("GET /admin/audit pages through the trail, oldest first", "[e2e][db][a
   std::string since;
   int pages = 0;
   while (true) {
-    auto r = Call(f, kBob, "GET", "/admin/audit?limit=2" + (since.empty() ? "" : "&since=" + since));
+    auto r =
+        Call(f, kBob, "GET", "/admin/audit?limit=2" + (since.empty() ? "" : "&since=" + since));
     INFO(r->body);
     REQUIRE(r->status == 200);
     auto doc = json::parse(r->body);
@@ -206,20 +211,20 @@ TEST_CASE("GET /admin/audit pages through the trail, oldest first", "[e2e][db][a
   for (size_t i = 1; i < ids.size(); ++i) CHECK(ids[i] > ids[i - 1]);
   CHECK(admins == std::vector<std::string>{"alice", "bob", "alice", "bob", "alice"});
   CHECK(json::parse(Call(f, kBob, "GET", "/admin/audit")->body)["entries"].size() == 5);
-  CHECK(json::parse(Call(f, kBob, "GET", "/admin/audit?since=" + std::to_string(ids[3]))->body)
-            ["entries"]
-                .size() == 1);
-  CHECK(json::parse(Call(f, kBob, "GET", "/admin/audit?since=2000-01-01T00:00:00Z")->body)
-            ["entries"]
-                .size() == 5);
-  CHECK(json::parse(Call(f, kBob, "GET", "/admin/audit?since=2999-01-01T00:00:00.5Z")->body)
-            ["entries"]
-                .empty());
+  CHECK(json::parse(
+            Call(f, kBob, "GET", "/admin/audit?since=" + std::to_string(ids[3]))->body)["entries"]
+            .size() == 1);
+  CHECK(
+      json::parse(Call(f, kBob, "GET", "/admin/audit?since=2000-01-01T00:00:00Z")->body)["entries"]
+          .size() == 5);
+  CHECK(json::parse(
+            Call(f, kBob, "GET", "/admin/audit?since=2999-01-01T00:00:00.5Z")->body)["entries"]
+            .empty());
   CHECK(json::parse(Call(f, kBob, "GET", "/admin/audit?limit=1000")->body)["entries"].size() == 5);
 
-  for (const char* bad : {"limit=0", "limit=1001", "limit=abc", "limit=", "since=yesterday",
-                          "since=-1", "since=2026-13-01T00:00:00Z", "since=2026-01-01",
-                          "sort=desc"}) {
+  for (const char* bad :
+       {"limit=0", "limit=1001", "limit=abc", "limit=", "since=yesterday", "since=-1",
+        "since=2026-13-01T00:00:00Z", "since=2026-01-01", "sort=desc"}) {
     INFO(bad);
     auto r = Call(f, kBob, "GET", std::string("/admin/audit?") + bad);
     CHECK(r->status == 400);

@@ -12,7 +12,8 @@ using optin::LoadConfig;
 using optin::ParseAdminTokens;
 
 TEST_CASE("admin tokens parse as name:token lists", "[config][admin]") {
-  auto t = ParseAdminTokens("alice:aaaaaaaaaaaaaaaa,bob.ops-2:b:bbbbbbbbbbbbbbbb,alice:cccccccccccccccc");
+  auto t = ParseAdminTokens(
+      "alice:aaaaaaaaaaaaaaaa,bob.ops-2:b:bbbbbbbbbbbbbbbb,alice:cccccccccccccccc");
   REQUIRE(t.ok());
   REQUIRE(t->size() == 3);
   CHECK((*t)[0].name == "alice");
@@ -24,15 +25,15 @@ TEST_CASE("admin tokens parse as name:token lists", "[config][admin]") {
 
 TEST_CASE("bad admin token lists are refused without showing a token", "[config][admin]") {
   const char* bad[] = {
-      "",                                          // no entry
-      "alice",                                     // no colon
-      "alice:short",                               // < 16 bytes
-      "Alice:aaaaaaaaaaaaaaaa",                    // upper case
-      "al ice:aaaaaaaaaaaaaaaa",                   // space in the name
-      ":aaaaaaaaaaaaaaaa",                         // empty name
-      "alice:aaaaaaaaaaaaaaaa,",                   // trailing comma
+      "",                                              // no entry
+      "alice",                                         // no colon
+      "alice:short",                                   // < 16 bytes
+      "Alice:aaaaaaaaaaaaaaaa",                        // upper case
+      "al ice:aaaaaaaaaaaaaaaa",                       // space in the name
+      ":aaaaaaaaaaaaaaaa",                             // empty name
+      "alice:aaaaaaaaaaaaaaaa,",                       // trailing comma
       "alice:aaaaaaaaaaaaaaaa,,bob:bbbbbbbbbbbbbbbb",  // empty entry
-      "alice:aaaaaaaa aaaaaaaa",                   // space in the token
+      "alice:aaaaaaaa aaaaaaaa",                       // space in the token
       "alice:aaaaaaaaaaaaaaaa,bob:aaaaaaaaaaaaaaaa",   // one token twice
       "a234567890123456789012345678901234567890123456789012345678901234x:aaaaaaaaaaaaaaaa",
   };
@@ -52,7 +53,7 @@ TEST_CASE("a presented token maps to its admin's name, every token compared", "[
   CHECK(AdminNameForToken(tokens, "alice-old-0123456789") == "alice");
   CHECK(AdminNameForToken(tokens, "alice-new-0123456789") == "alice");
   CHECK(AdminNameForToken(tokens, "bob-token-0123456789") == "bob");
-  CHECK(AdminNameForToken(tokens, "bob-token-012345678").empty());   // a prefix
+  CHECK(AdminNameForToken(tokens, "bob-token-012345678").empty());    // a prefix
   CHECK(AdminNameForToken(tokens, "bob-token-0123456789x").empty());  // longer
   CHECK(AdminNameForToken(tokens, "").empty());
   CHECK(AdminNameForToken({}, "bob-token-0123456789").empty());
