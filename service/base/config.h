@@ -45,12 +45,11 @@ struct Config {
   HostPort listen;                                   // OPTIN_LISTEN, 127.0.0.1:8080
   std::string public_url = "http://localhost:8080";  // OPTIN_PUBLIC_URL, no trailing slash
   std::string secret;                                // OPTIN_SECRET, >= 32 bytes
-  std::string admin_token;                           // OPTIN_ADMIN_TOKEN, empty = none
-  // OPTIN_ADMIN_TOKENS plus OPTIN_ADMIN_TOKEN as the name `admin`; empty = /admin/* is off.
-  std::vector<AdminToken> admin_tokens;
-  std::string smtp_url;       // OPTIN_SMTP_URL, empty = .eml files
-  std::string smtp_user;      // OPTIN_SMTP_USER
-  std::string smtp_password;  // OPTIN_SMTP_PASSWORD
+  std::string admin_token;                           // OPTIN_ADMIN_TOKEN, empty = admin off
+  std::vector<AdminToken> admin_tokens;              // OPTIN_ADMIN_TOKENS + the above as `admin`
+  std::string smtp_url;                              // OPTIN_SMTP_URL, empty = .eml files
+  std::string smtp_user;                             // OPTIN_SMTP_USER
+  std::string smtp_password;                         // OPTIN_SMTP_PASSWORD
   // OPTIN_SMTP_TLS: required with credentials or smtps://, else opportunistic.
   SmtpTls smtp_tls = SmtpTls::kOpportunistic;
   std::string smtp_ca_file;                        // OPTIN_SMTP_CA_FILE, empty = system CAs
