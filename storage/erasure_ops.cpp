@@ -14,6 +14,7 @@ const QueryName kSuppressionsStrip("erasure-suppressions-strip");
 const QueryName kSuppressionGlobal("erasure-suppression-global");
 const QueryName kPrivacyStrip("erasure-privacy-requests-strip");
 const QueryName kSyncDeleteReceiver("erasure-sync-delete-receiver");
+const QueryName kLedgerRemoval("ledger-removal-reason");
 }  // namespace
 
 ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_cleverreach) {
@@ -27,6 +28,7 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
     subscriber = subscriber_text.c_str();
   }
   counts.sync_rows_replaced = txn.exec_prepared(kSyncDrop, hash).affected_rows();
+  txn.exec_prepared(kLedgerRemoval, "erasure");  // the ledger's tombstone gives this reason
   // The ledger goes before the subscriber: deleting subscriptions would otherwise try to
   // SET NULL on events, which the append-only trigger refuses.
   counts.consent_events = txn.exec_prepared(kEventsDelete, hash, subscriber).affected_rows();

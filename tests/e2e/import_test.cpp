@@ -115,6 +115,7 @@ TEST_CASE("a 100 000-row import in one request", "[e2e][db][import]") {
   // read timeout.
   httplib::Client client("127.0.0.1", f.process().port());
   client.set_read_timeout(120, 0);
+  client.set_write_timeout(120, 0);  // the server reads the body only as fast as the batches commit
   httplib::Headers admin = {{"Authorization", std::string("Bearer ") + kAdminToken}};
   auto start = std::chrono::steady_clock::now();
   auto r = client.Post("/admin/import", admin, csv, "text/csv");

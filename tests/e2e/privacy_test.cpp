@@ -223,7 +223,10 @@ TEST_CASE(
   CHECK(PgDump(f.db().url()).find("dora@example.com") == std::string::npos);
   CHECK(Count(f, "subscribers") == "0");
   CHECK(Count(f, "subscriptions") == "0");
-  CHECK(Count(f, "consent_events") == "0");
+  // Only the ledger's hash-only tombstone of the erasure stays (V050).
+  CHECK(Count(f, "consent_events") == "1");
+  CHECK(Count(f, "consent_events", "kind = 'ledger_removed' AND channel = 'erasure' AND subscriber_id "
+                                   "IS NULL AND ip IS NULL AND user_agent IS NULL") == "1");
   CHECK(Count(f, "sync_outbox") == "0");  // CleverReach is off: nothing to tell it
   CHECK(Count(f, "suppressions", "list_id IS NULL AND email IS NULL") == "1");
   CHECK(Count(f, "suppressions", "email IS NOT NULL") == "0");
