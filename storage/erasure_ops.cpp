@@ -15,9 +15,11 @@ const QueryName kSuppressionGlobal("erasure-suppression-global");
 const QueryName kPrivacyStrip("erasure-privacy-requests-strip");
 const QueryName kSyncDeleteReceiver("erasure-sync-delete-receiver");
 const QueryName kLedgerRemoval("ledger-removal-reason");
+const QueryName kErasedEvent("erasure-event");
 }  // namespace
 
-ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_cleverreach) {
+ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_cleverreach,
+                         const std::string& channel) {
   ErasureCounts counts;
   const std::string hash = AddressHash(email);
   auto sub = txn.exec_prepared(kSubscriberByEmail, email);
@@ -41,6 +43,7 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
   txn.exec_prepared(kSuppressionsStrip, hash);
   txn.exec_prepared(kSuppressionGlobal, hash);
   txn.exec_prepared(kPrivacyStrip, hash);
+  txn.exec_prepared(kErasedEvent, hash, channel, counts.subscriptions);
   if (notify_cleverreach) {
     txn.exec_prepared(kSyncDeleteReceiver, email, hash);
     counts.cleverreach_notified = true;

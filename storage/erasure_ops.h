@@ -15,6 +15,8 @@ namespace optin {
 // (by subscriber and by hash), queued mails and CleverReach outbox rows; strips the address from
 // suppression entries and privacy requests and makes sure a global hash-only suppression exists.
 // With `notify_cleverreach` the dropped outbox rows are replaced by one delete_receiver row.
-ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_cleverreach);
+// Leaves one hash-only 'erased' event (channel `channel`: privacy or admin).
+ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_cleverreach,
+                         const std::string& channel = "privacy");
 
 }  // namespace optin

@@ -171,7 +171,7 @@ Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash) {
 Result<ErasureCounts> PrivacyStore::Erase(const std::string& email) {
   ErasureCounts counts;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
-    counts = EraseInTxn(txn, email, options_.cleverreach_enabled);
+    counts = EraseInTxn(txn, email, options_.cleverreach_enabled, "admin");
     nlohmann::json outcome = {
         {"type", "erasure"}, {"channel", "admin"}, {"erased", ErasureJson(counts)}};
     txn.exec_prepared(kInsertCompleted, "erasure", AddressHash(email), outcome.dump());

@@ -18,6 +18,8 @@ const QueryName kConfirmationTokens("purge-confirmation-tokens");
 const QueryName kPrivacyTokens("purge-privacy-tokens");
 const QueryName kPrivacyRequests("purge-privacy-requests");
 const QueryName kLedgerRemoval("ledger-removal-reason");
+const QueryName kDeadUpserts("purge-dead-upserts");
+const QueryName kPowChallenges("purge-pow-challenges");
 
 // Runs `step` (one batch, returning how many rows it handled) in its own transaction until a
 // batch comes back short. Adds up the counts.
@@ -87,6 +89,16 @@ Result<PurgeCounts> RetentionStore::Purge(const RetentionRules& rules) {
   if (s.ok()) {
     s = Repeat(pool_, b, &c.privacy_tokens, [&](pqxx::work& txn) {
       return static_cast<int64_t>(txn.exec_prepared(kPrivacyTokens, grace, b).affected_rows());
+    });
+  }
+  if (s.ok()) {
+    s = Repeat(pool_, b, &c.dead_upserts, [&](pqxx::work& txn) {
+      return static_cast<int64_t>(txn.exec_prepared(kDeadUpserts, consent, b).affected_rows());
+    });
+  }
+  if (s.ok()) {
+    s = Repeat(pool_, b, &c.pow_challenges, [&](pqxx::work& txn) {
+      return static_cast<int64_t>(txn.exec_prepared(kPowChallenges, b).affected_rows());
     });
   }
   if (!s.ok()) return s;

@@ -18,6 +18,7 @@ const QueryName kCheckHashes("suppressions-check-hashes");
 const QueryName kBulkReadSettings("bulk-read-settings");
 const QueryName kDomainAdd("domain-suppression-add");
 const QueryName kDomainRemove("domain-suppression-remove");
+const QueryName kDomainEnd("domain-suppression-end-subscriptions");
 const QueryName kDomainsAll("domain-suppressions-all");
 const QueryName kEntriesOf("suppressions-of-address");
 const QueryName kListsByGroup("lists-by-group");
@@ -75,11 +76,18 @@ Result<int> SuppressionStore::Lift(const std::string& email, const std::string& 
   return removed;
 }
 
-Status SuppressionStore::AddDomain(const DomainSuppression& domain, const std::string& reason) {
-  return RunTransaction(pool_, [&](pqxx::work& txn) {
+Result<SuppressionStore::DomainBlockCounts> SuppressionStore::AddDomain(const DomainSuppression& domain,
+                                                                        const std::string& reason) {
+  DomainBlockCounts counts;
+  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     txn.exec_prepared(kDomainAdd, domain.domain, domain.include_subdomains, reason);
+    auto r = txn.exec_prepared1(kDomainEnd, domain.domain, domain.include_subdomains, reason);
+    counts.subscriptions = r[0].as<int64_t>();
+    counts.addresses = r[1].as<int64_t>();
     return Status::Ok();
   });
+  if (!s.ok()) return s;
+  return counts;
 }
 
 Result<bool> SuppressionStore::RemoveDomain(const std::string& domain) {

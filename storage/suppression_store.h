@@ -38,7 +38,13 @@ class SuppressionStore {
   // a lifted global entry is also removed from CleverReach's blacklist.
   Result<int> Lift(const std::string& email, const std::string& channel);
 
-  Status AddDomain(const DomainSuppression& domain, const std::string& reason);
+  // Blocks a domain and, in the same transaction, ends every subscription of a matching address
+  // (events, CleverReach deactivation and blacklist rows). Returns what it ended.
+  struct DomainBlockCounts {
+    int64_t subscriptions = 0;
+    int64_t addresses = 0;
+  };
+  Result<DomainBlockCounts> AddDomain(const DomainSuppression& domain, const std::string& reason);
   Result<bool> RemoveDomain(const std::string& domain);
   Result<std::vector<DomainSuppression>> Domains();
 

@@ -18,6 +18,7 @@ const QueryName kStatus("sync-status");
 const QueryName kDeadLetters("sync-dead-letters");
 const QueryName kRetryDead("sync-retry-dead");
 const QueryName kGroups("sync-groups");
+const QueryName kSetEnabled("sync-state-set-enabled");
 const QueryName kInboxInsert("inbox-insert");
 const QueryName kInboxClaim("inbox-claim");
 const QueryName kInboxDone("inbox-done");
@@ -94,6 +95,13 @@ Result<int64_t> SyncOutboxStore::NextDueInMs() {
   });
   if (!s.ok()) return s;
   return ms;
+}
+
+Status SyncOutboxStore::SetEnabled(bool enabled) {
+  return RunTransaction(pool_, [&](pqxx::work& txn) {
+    txn.exec_prepared(kSetEnabled, enabled);
+    return Status::Ok();
+  });
 }
 
 Status SyncOutboxStore::RecordSuccess() { return Exec(pool_, kStateSuccess); }

@@ -72,6 +72,11 @@ class SyncOutboxStore {
   // Milliseconds until the next row falls due; -1 when nothing waits.
   Result<int64_t> NextDueInMs();
 
+  // Records whether this deployment runs the sync (serve and sync call it at start). While off,
+  // no outbox row that holds an address is queued (a trigger drops it) and such rows already
+  // queued are deleted; turning it on makes a reconciliation due.
+  Status SetEnabled(bool enabled);
+
   Status RecordSuccess();
   Status RecordError(const std::string& message);
   Status RecordPull();

@@ -19,7 +19,9 @@ nlohmann::json PurgeCountsJson(const PurgeCounts& c) {
           {"subscribers", c.subscribers},
           {"confirmation_tokens", c.confirmation_tokens},
           {"privacy_tokens", c.privacy_tokens},
-          {"privacy_requests", c.privacy_requests}};
+          {"privacy_requests", c.privacy_requests},
+          {"dead_upserts", c.dead_upserts},
+          {"pow_challenges", c.pow_challenges}};
 }
 
 void RetentionWorker::Run(StopSignal& stop) {

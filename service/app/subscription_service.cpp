@@ -1,5 +1,7 @@
 #include "service/app/subscription_service.h"
 
+#include "service/app/proof_of_work.h"
+
 #include "service/domain/address.h"
 #include "service/base/crypto.h"
 #include "service/pages/mails.h"
@@ -65,7 +67,8 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
   }
   std::string hash = AddressHash(*email);
   int retry_after = 0;
-  if (!per_address_.Allow(hash, &retry_after)) {
+  if (!per_address_.Allow(hash, &retry_after) && !(config_.pow == PowMode::kAdaptive && in.pow_solved)) {
+    if (config_.pow == PowMode::kAdaptive) return PowRequired();
     return Status(StatusCode::kRateLimited, "rate_limited", "too many signups for this address; try again later")
         .WithRetryAfter(retry_after);
   }

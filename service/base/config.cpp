@@ -227,6 +227,13 @@ Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool re
     if (!r.ok()) return Bad("OPTIN_RATE_LIMIT", "'" + v + "': expected N/s, N/min, N/h or off");
     c.rate_limit = *r;
   }
+  if (get("OPTIN_POW", &v)) {
+    if (v == "off") c.pow = PowMode::kOff;
+    else if (v == "on") c.pow = PowMode::kOn;
+    else if (v == "adaptive") c.pow = PowMode::kAdaptive;
+    else return Bad("OPTIN_POW", "expected off, on or adaptive");
+  }
+  if (auto s = integer("OPTIN_POW_MAXNUMBER", 1, 100'000'000, &c.pow_maxnumber); !s.ok()) return s;
   if (get("OPTIN_UNSUBSCRIBE_SCOPE", &v)) {
     if (v == "global") c.unsubscribe_scope = UnsubscribeScope::kGlobal;
     else if (v == "list") c.unsubscribe_scope = UnsubscribeScope::kList;

@@ -16,6 +16,8 @@ using Millis = std::chrono::milliseconds;
 
 enum class IpMode { kFull, kTruncated, kNone };
 enum class UnsubscribeScope { kGlobal, kList };
+// OPTIN_POW: off; on = every signup and privacy request; adaptive = only over a rate limit.
+enum class PowMode { kOff, kOn, kAdaptive };
 
 struct RateLimit {
   bool enabled = true;
@@ -56,6 +58,8 @@ struct Config {
   std::string cleverreach_api_url = "https://rest.cleverreach.com/v3";          // ..._API_URL
   std::string cleverreach_token_url = "https://rest.cleverreach.com/oauth/token.php";  // ..._TOKEN_URL
   Millis sync_interval = Millis(60'000);                        // OPTIN_SYNC_INTERVAL
+  PowMode pow = PowMode::kOff;                                  // OPTIN_POW
+  int pow_maxnumber = 100'000;                                  // OPTIN_POW_MAXNUMBER
 
   // Operational knobs beyond the contract (documented in the README).
   int db_pool_size = 8;        // OPTIN_DB_POOL_SIZE: pooled PostgreSQL connections

@@ -19,6 +19,7 @@ struct SignupInput {
   bool consent_given = false;
   std::string page_url;
   ClientInfo client;  // ip as seen (the service applies OPTIN_IP_MODE)
+  bool pow_solved = false;  // a proof of work was redeemed (OPTIN_POW=adaptive lifts the limit)
 };
 
 constexpr size_t kMaxSignupNameBytes = 200;

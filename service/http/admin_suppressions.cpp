@@ -45,8 +45,11 @@ void AddSuppression(const AdminDeps& d, const httplib::Request& req, httplib::Re
   if (body->contains("domain")) {
     auto domain = ParseDomain(str("domain"));
     if (!domain.ok()) return WriteError(res, domain.status());
-    if (Status s = d.suppressions.AddDomain(*domain, reason); !s.ok()) return WriteError(res, s);
-    return WriteJson(res, 201, {{"domain", (domain->include_subdomains ? "*." : "") + domain->domain}});
+    auto ended = d.suppressions.AddDomain(*domain, reason);
+    if (!ended.ok()) return WriteError(res, ended.status());
+    return WriteJson(res, 201, {{"domain", (domain->include_subdomains ? "*." : "") + domain->domain},
+                                {"ended_subscriptions", ended->subscriptions},
+                                {"addresses", ended->addresses}});
   }
   auto email = NormalizeAddress(str("email"));
   if (!email.ok()) return WriteError(res, email.status());

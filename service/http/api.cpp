@@ -3,6 +3,7 @@
 #include "service/http/admin_import.h"
 #include "service/http/admin_routes.h"
 #include "service/http/ops_routes.h"
+#include "service/http/pow_routes.h"
 #include "service/http/privacy_routes.h"
 #include "service/http/public_routes.h"
 #include "service/http/request_observer.h"
@@ -22,9 +23,10 @@ Api::Api(ApiDeps d) : server_(std::make_unique<Server>(d.config)) {
   s.SetObserver(MakeRequestObserver(d.metrics, c.ip_mode));
   RegisterOpsRoutes(s, d.pool);
   RegisterMetricsRoute(s, d.metrics);
-  RegisterPublicRoutes(s, PublicDeps{c, d.subscriptions, d.per_client});
+  RegisterPublicRoutes(s, PublicDeps{c, d.subscriptions, d.per_client, d.pow});
+  RegisterPowRoutes(s, d.pow);
   RegisterAdminRoutes(s, AdminDeps{c, d.subscriptions, d.lists, d.suppressions, d.subscribers});
-  RegisterPrivacyRoutes(s, PrivacyDeps{c, d.privacy, d.subscriptions, d.per_client});
+  RegisterPrivacyRoutes(s, PrivacyDeps{c, d.privacy, d.subscriptions, d.per_client, d.pow});
   RegisterImportRoutes(s, ImportDeps{c, d.subscriptions, d.imports});
   RegisterSyncRoutes(s, c, d.sync_outbox);
 }

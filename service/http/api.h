@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "service/app/privacy_service.h"
+#include "service/app/proof_of_work.h"
 #include "service/app/subscription_service.h"
 #include "service/base/config.h"
 #include "service/base/metrics.h"
@@ -36,6 +37,7 @@ struct ApiDeps {
   SubscriberStore& subscribers;
   ImportStore& imports;
   SyncOutboxStore& sync_outbox;
+  const ProofOfWork& pow;  // /pow/*, /subscribe and /privacy/request
 };
 
 class Api {

@@ -2,6 +2,7 @@
 
 #include "service/http/admin_routes.h"
 #include "service/http/page_response.h"
+#include "service/http/pow_routes.h"
 #include "service/http/request_fields.h"
 #include "service/http/respond.h"
 #include "service/http/subscriber_json.h"
@@ -41,7 +42,8 @@ nlohmann::json ExportJson(const PrivacyTicket& t, const SubscriptionService& sub
 
 void Request(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
   int retry_after = 0;
-  if (!d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after)) {
+  bool client_ok = d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after);
+  if (!client_ok && d.pow.mode() != PowMode::kAdaptive) {
     return RespondError(
         req, res,
         Status(StatusCode::kRateLimited, "rate_limited", "too many requests; try again later")
@@ -49,6 +51,9 @@ void Request(const PrivacyDeps& d, const httplib::Request& req, httplib::Respons
   }
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
+  bool pow_solved = false;
+  Status pow = CheckPow(d.pow, *fields, !client_ok, &pow_solved);
+  if (!pow.ok()) return RespondError(req, res, pow);
   PrivacyRequestInput in{fields->Get("email"), fields->Get("type"), fields->Get("language")};
   auto result = d.privacy.Request(in);
   if (!result.ok()) return RespondError(req, res, result.status());
@@ -108,8 +113,10 @@ void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
   auto bind = [deps](void (*fn)(const PrivacyDeps&, const httplib::Request&, httplib::Response&)) {
     return [deps, fn](const httplib::Request& req, httplib::Response& res) { fn(deps, req, res); };
   };
-  server.Handle("GET", "/privacy", [](const httplib::Request& req, httplib::Response& res) {
-    WriteHtml(res, 200, PrivacyRequestFormPage(PageLanguage(req)));
+  const ProofOfWork* pow = &deps.pow;
+  server.Handle("GET", "/privacy", [pow](const httplib::Request& req, httplib::Response& res) {
+    WriteHtml(res, 200, PrivacyRequestFormPage(PageLanguage(req), PowWidgetFor(*pow)));
+    if (pow->mode() != PowMode::kOff) AllowPowSolver(res);
   });
   server.Handle("GET", "/privacy/requested",
                 [](const httplib::Request& req, httplib::Response& res) {

@@ -6,6 +6,7 @@
 #include "service/base/config.h"
 #include "service/http/server.h"
 #include "service/app/privacy_service.h"
+#include "service/app/proof_of_work.h"
 #include "service/domain/rate_limiter.h"
 #include "service/app/subscription_service.h"
 
@@ -16,6 +17,7 @@ struct PrivacyDeps {
   PrivacyService& privacy;
   SubscriptionService& subscriptions;  // unsubscribe links in the access export
   RateLimiter& per_client;             // shared with /subscribe
+  const ProofOfWork& pow;
 };
 
 void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps);

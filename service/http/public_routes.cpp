@@ -1,6 +1,7 @@
 #include "service/http/public_routes.h"
 
 #include "service/http/page_response.h"
+#include "service/http/pow_routes.h"
 #include "service/http/request_fields.h"
 #include "service/http/respond.h"
 #include "service/pages/pages.h"
@@ -17,12 +18,16 @@ std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
 void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   bool html = WantsHtml(req);
   int retry_after = 0;
-  if (!d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after)) {
+  bool client_ok = d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after);
+  if (!client_ok && d.pow.mode() != PowMode::kAdaptive) {
     return RespondError(req, res, Status(StatusCode::kRateLimited, "rate_limited", "too many requests; try again later")
                                       .WithRetryAfter(retry_after));
   }
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
+  bool pow_solved = false;
+  Status pow = CheckPow(d.pow, *fields, !client_ok, &pow_solved);
+  if (!pow.ok()) return RespondError(req, res, pow);
   std::string slug = fields->Get("list").empty() ? "newsletter" : fields->Get("list");
   auto accepted = [&](const std::string& list_slug) {
     if (!html) return WriteJson(res, 202, {{"status", "pending"}});
@@ -47,6 +52,7 @@ void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Respon
   in.page_url = req.get_header_value("Referer");
   in.client.ip = ClientAddress(req, d.config.trusted_proxies);
   in.client.user_agent = req.get_header_value("User-Agent");
+  in.pow_solved = pow_solved;
   auto result = d.subscriptions.Subscribe(in);
   if (!result.ok()) return RespondError(req, res, result.status());
   accepted(slug);
@@ -114,7 +120,9 @@ void FormPage(const PublicDeps& d, const httplib::Request& req, httplib::Respons
   auto list = d.subscriptions.List(req.matches[1]);
   if (!list.ok()) return RespondPageError(res, list.status(), Language::kDe);
   WriteHtml(res, 200, SignupFormPage(ParseLanguage(list->language), list->slug, list->name,
-                                     "/subscribe", list->require_consent_checkbox, list->consent_text));
+                                     "/subscribe", list->require_consent_checkbox, list->consent_text,
+                                     PowWidgetFor(d.pow)));
+  if (d.pow.mode() != PowMode::kOff) AllowPowSolver(res);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "service/base/config.h"
 #include "service/http/server.h"
 #include "service/domain/rate_limiter.h"
+#include "service/app/proof_of_work.h"
 #include "service/app/subscription_service.h"
 
 namespace optin::http {
@@ -13,6 +14,7 @@ struct PublicDeps {
   const Config& config;
   SubscriptionService& subscriptions;
   RateLimiter& per_client;  // /subscribe and /privacy/request, by client address
+  const ProofOfWork& pow;
 };
 
 void RegisterPublicRoutes(HttpServer& server, PublicDeps deps);

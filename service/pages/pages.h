@@ -6,6 +6,7 @@
 #include <string>
 
 #include "service/domain/language.h"
+#include "service/pages/pow_widget.h"
 
 namespace optin {
 
@@ -32,7 +33,7 @@ std::string PrivacyConfirmFormPage(Language lang, const std::string& request_typ
 // After POST /privacy/confirm for erasure, objection or unsubscribe.
 std::string PrivacyDonePage(Language lang, const std::string& request_type);
 // GET /privacy: a form to request access, erasure, objection or unsubscribe by address.
-std::string PrivacyRequestFormPage(Language lang);
+std::string PrivacyRequestFormPage(Language lang, PowWidget pow = PowWidget::kNone);
 // After POST /privacy/request from a browser: "if we know the address, a mail is on its way".
 std::string PrivacyRequestedPage(Language lang);
 // A generic error page (status text and a short explanation), e.g. for 400/429/503 in browsers.
@@ -45,6 +46,6 @@ std::string ConsentText(Language lang, const std::string& list_name, const std::
 // a consent checkbox when `require_consent` (label = consent_text, or a default text).
 std::string SignupFormPage(Language lang, const std::string& list_slug, const std::string& list_name,
                            const std::string& action_url, bool require_consent,
-                           const std::string& consent_text);
+                           const std::string& consent_text, PowWidget pow = PowWidget::kNone);
 
 }  // namespace optin

@@ -134,7 +134,7 @@ std::string PrivacyDonePage(Language lang, const std::string& request_type) {
   return RenderPage(lang, title, body);
 }
 
-std::string PrivacyRequestFormPage(Language lang) {
+std::string PrivacyRequestFormPage(Language lang, PowWidget pow) {
   const std::string title = Pick(lang, "Datenschutz-Anfrage", "Privacyverzoek", "Privacy request");
   std::string body = Heading(title);
   body += Paragraph(Pick(
@@ -169,6 +169,7 @@ std::string PrivacyRequestFormPage(Language lang) {
   body += "</fieldset>\n";
   body += "<input type=\"hidden\" name=\"language\" value=\"" + std::string(LanguageCode(lang)) +
           "\">\n";
+  body += PowFormFields(lang, pow);
   body += "<p><button type=\"submit\">" +
           HtmlEscape(Pick(lang, "Anfrage senden", "Verzoek versturen", "Send request")) +
           "</button></p>\n</form>\n";

@@ -47,7 +47,8 @@ std::string ConsentText(Language lang, const std::string& list_name, const std::
 
 std::string SignupFormPage(Language lang, const std::string& list_slug,
                            const std::string& list_name, const std::string& action_url,
-                           bool require_consent, const std::string& consent_text) {
+                           bool require_consent, const std::string& consent_text,
+                           PowWidget pow) {
   const i18n::Placeholders list = {{"list", HtmlEscape(list_name)}};
   const char* title_template =
       Pick(lang, "{list} abonnieren", "Aanmelden voor {list}", "Subscribe to {list}");
@@ -77,6 +78,7 @@ std::string SignupFormPage(Language lang, const std::string& list_slug,
   body += HiddenInput("language", LanguageCode(lang));
   body += Honeypot(lang);
   if (require_consent) body += ConsentCheckbox(lang, list_name, consent_text);
+  body += PowFormFields(lang, pow);
   body += "<p><button type=\"submit\">" +
           HtmlEscape(Pick(lang, "Anmelden", "Aanmelden", "Subscribe")) + "</button></p>\n";
   body += "</form>\n";

@@ -2,6 +2,7 @@
 
 #include "service/app/mailer.h"
 #include "service/app/privacy_service.h"
+#include "service/app/proof_of_work.h"
 #include "service/app/retention.h"
 #include "service/app/subscription_service.h"
 #include "service/app/sync_worker.h"
@@ -15,6 +16,7 @@
 #include "storage/list_store.h"
 #include "storage/mail_outbox_store.h"
 #include "storage/notification_listener.h"
+#include "storage/pow_store.h"
 #include "storage/privacy_store.h"
 #include "storage/retention_store.h"
 #include "storage/subscriber_store.h"
@@ -38,6 +40,8 @@ struct App::Parts {
   std::unique_ptr<PrivacyStore> privacy_store;
   std::unique_ptr<PrivacyService> privacy;
   std::unique_ptr<ImportStore> import_store;
+  std::unique_ptr<PowStore> pow_store;
+  std::unique_ptr<ProofOfWork> pow;
   std::unique_ptr<RetentionStore> retention;
   std::unique_ptr<http::Api> api;
   std::vector<std::unique_ptr<Worker>> workers;
@@ -65,9 +69,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
   p.import_store = std::make_unique<ImportStore>(db);
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
+  if (Status s = p.sync_outbox->SetEnabled(c.cleverreach_enabled()); !s.ok()) return s;
+  p.pow_store = std::make_unique<PowStore>(db);
+  p.pow = std::make_unique<ProofOfWork>(c, *p.pow_store);
   p.api = std::make_unique<http::Api>(http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client,
                                                     *p.lists, *p.suppressions, *p.subscribers, *p.import_store,
-                                                    *p.sync_outbox});
+                                                    *p.sync_outbox, *p.pow});
 
   p.mail_outbox = std::make_unique<MailOutboxStore>(db, MailRetryPolicy{c.mail_retry_base});
   auto mailer = std::make_unique<Mailer>(*p.mail_outbox, MakeMailSender(c), c.mail_from,

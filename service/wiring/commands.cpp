@@ -23,6 +23,10 @@ int RunSyncCommand(const Config& config, bool once) {
     return 1;
   }
   SyncOutboxStore outbox(**pool);
+  if (Status s = outbox.SetEnabled(true); !s.ok()) {
+    std::fprintf(stderr, "optin: %s\n", s.message().c_str());
+    return 1;
+  }
   SuppressionStore suppressions(**pool);
   auto worker = MakeSyncWorker(config, outbox, suppressions);
   if (once) {

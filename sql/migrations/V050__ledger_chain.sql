@@ -91,7 +91,7 @@ DECLARE
   v_reason text := coalesce(nullif(current_setting('optin.ledger_removal', true), ''), 'unexplained');
 BEGIN
   FOR g IN
-    SELECT o.email_hash, count(*) AS n, bool_and(o.kind = 'ledger_removed') AS only_tombstones,
+    SELECT o.email_hash, count(*) AS n, bool_and(o.kind::text IN ('ledger_removed', 'erased')) AS only_tombstones,
            jsonb_agg(o.sha256 ORDER BY o.id) AS shas
     FROM gone o GROUP BY o.email_hash ORDER BY o.email_hash
   LOOP

@@ -36,3 +36,9 @@ UPDATE privacy_requests SET email = NULL WHERE email_hash = $1 AND email IS NOT 
 -- Erasure with CleverReach on: one row telling it to delete the receiver everywhere (the only
 -- place the address stays until the sync has delivered it).
 INSERT INTO sync_outbox (action, email, email_hash) VALUES ('delete_receiver', $1, $2)
+
+-- name: erasure-event
+-- Erasure: the one event that stays, hash-only (no subscriber row, no address, no IP): proof that
+-- the address was erased and why its hash is on the suppression list.
+INSERT INTO consent_events (email_hash, kind, channel, detail)
+VALUES ($1, 'erased', $2, jsonb_build_object('subscriptions', $3::bigint))

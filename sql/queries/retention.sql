@@ -39,6 +39,8 @@ DELETE FROM consent_events WHERE id IN (
   WHERE e.subscription_id IS NULL AND e.occurred_at < now() - make_interval(secs => $1)
     AND NOT EXISTS (SELECT 1 FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id
                     WHERE u.email_hash = e.email_hash AND s.status <> 'unsubscribed')
+    -- An erasure's hash-only event stays as long as the suppression entry it explains.
+    AND NOT (e.kind = 'erased' AND EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = e.email_hash))
   LIMIT $2)
 
 -- name: purge-orphan-subscribers
@@ -74,3 +76,15 @@ DELETE FROM privacy_requests WHERE id IN (
   WHERE (completed_at IS NULL AND expires_at < now() - make_interval(secs => $1))
      OR completed_at < now() - make_interval(secs => $2)
   LIMIT $3)
+
+-- name: purge-dead-upserts
+-- Retention: up to $2 upsert dead letters older than $1 seconds (withdrawals are never dead).
+DELETE FROM sync_outbox WHERE id IN (
+  SELECT id FROM sync_outbox
+  WHERE action = 'upsert_receiver' AND dead_at < now() - make_interval(secs => $1)
+  LIMIT $2)
+
+-- name: purge-pow-challenges
+-- Deletes up to $1 spent challenges that have expired (a replay of those fails on expiry).
+DELETE FROM pow_spent_challenges
+WHERE challenge IN (SELECT challenge FROM pow_spent_challenges WHERE expires_at < now() LIMIT $1)

@@ -78,6 +78,49 @@ INSERT INTO domain_suppressions (domain, include_subdomains, reason) VALUES ($1,
 ON CONFLICT (domain) DO UPDATE SET include_subdomains = EXCLUDED.include_subdomains,
                                    reason = EXCLUDED.reason
 
+-- name: domain-suppression-end-subscriptions
+-- A domain block ($1 domain, $2 with subdomains, $3 reason) ends every subscription of a matching
+-- address in the caller's transaction: one 'suppressed' event per subscription (channel admin),
+-- tokens spent, profile data dropped, and for each ended confirmed receiver a deactivation per
+-- synced group plus one blacklist entry per address (CleverReach has no documented domain
+-- entries). Lifting the block later resubscribes nobody. Returns ended subscriptions and addresses.
+WITH hit AS (
+  SELECT u.id, u.email, u.email_hash FROM subscribers u
+  WHERE split_part(u.email, '@', 2) = $1
+     OR ($2 AND right(split_part(u.email, '@', 2), length($1) + 1) = '.' || $1)
+), old AS (
+  SELECT s.id, s.status, s.list_id, h.id AS subscriber_id, h.email, h.email_hash
+  FROM subscriptions s JOIN hit h ON h.id = s.subscriber_id
+  WHERE s.status <> 'unsubscribed'
+  FOR UPDATE OF s
+), ended AS (
+  UPDATE subscriptions s SET status = 'unsubscribed', unsubscribed_at = now()
+  FROM old WHERE s.id = old.id
+  RETURNING s.id, s.list_id, old.status AS old_status, old.subscriber_id, old.email, old.email_hash
+), events AS (
+  INSERT INTO consent_events (subscriber_id, subscription_id, list_id, email_hash, kind, channel, detail)
+  SELECT e.subscriber_id, e.id, e.list_id, e.email_hash, 'suppressed', 'admin',
+         jsonb_build_object('scope', 'domain', 'domain', CASE WHEN $2 THEN '*.' ELSE '' END || $1,
+                            'reason', $3::text, 'previous_status', e.old_status)
+  FROM ended e
+), tokens AS (
+  UPDATE confirmation_tokens t SET used_at = now()
+  FROM ended e WHERE t.subscription_id = e.id AND t.used_at IS NULL
+), profile AS (
+  UPDATE subscribers u SET name = NULL
+  FROM (SELECT DISTINCT subscriber_id FROM ended) e WHERE u.id = e.subscriber_id AND u.name IS NOT NULL
+), deactivate AS (
+  INSERT INTO sync_outbox (action, subscription_id, group_id, email, email_hash)
+  SELECT 'deactivate_receiver', e.id, l.cleverreach_group_id, e.email, e.email_hash
+  FROM ended e JOIN lists l ON l.id = e.list_id
+  WHERE e.old_status = 'confirmed' AND l.cleverreach_group_id IS NOT NULL
+), blacklist AS (
+  INSERT INTO sync_outbox (action, email, email_hash)
+  SELECT DISTINCT 'blacklist_add'::sync_action, e.email, e.email_hash
+  FROM ended e WHERE e.old_status = 'confirmed'
+)
+SELECT count(*), count(DISTINCT subscriber_id) FROM ended
+
 -- name: domain-suppression-remove
 -- Unblocks a domain.
 DELETE FROM domain_suppressions WHERE domain = $1

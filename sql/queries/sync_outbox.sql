@@ -103,3 +103,13 @@ DELETE FROM cleverreach_inbox WHERE id = $1
 -- name: inbox-failed
 -- A webhook delivery that could not be resolved yet (dropped after 10 attempts).
 UPDATE cleverreach_inbox SET attempts = attempts + 1 WHERE id = $1
+
+-- name: sync-state-set-enabled
+-- Records whether the sync runs ($1). Turning it off drops the queued rows that hold an address
+-- (nothing would drain them; reconciliation replaces them); turning it on after it was off makes a
+-- reconciliation due at once. Returns whether it was enabled before.
+WITH old AS (SELECT enabled FROM sync_state FOR UPDATE),
+dropped AS (DELETE FROM sync_outbox WHERE NOT $1 AND email IS NOT NULL)
+UPDATE sync_state SET enabled = $1,
+  last_reconcile_at = CASE WHEN $1 AND NOT (SELECT enabled FROM old) THEN NULL ELSE last_reconcile_at END
+RETURNING (SELECT enabled FROM old)

@@ -223,10 +223,12 @@ TEST_CASE(
   CHECK(PgDump(f.db().url()).find("dora@example.com") == std::string::npos);
   CHECK(Count(f, "subscribers") == "0");
   CHECK(Count(f, "subscriptions") == "0");
-  // Only the ledger's hash-only tombstone of the erasure stays (V050).
-  CHECK(Count(f, "consent_events") == "1");
-  CHECK(Count(f, "consent_events", "kind = 'ledger_removed' AND channel = 'erasure' AND subscriber_id "
-                                   "IS NULL AND ip IS NULL AND user_agent IS NULL") == "1");
+  // Two hash-only events stay (the erased event and the ledger tombstone, V050): no subscriber row, no IP, no user agent, nothing typed in.
+  CHECK(Count(f, "consent_events") == "2");
+  CHECK(Count(f, "consent_events", "kind = 'ledger_removed' AND channel = 'erasure' AND subscriber_id IS NULL") == "1");
+  CHECK(Count(f, "consent_events",
+              "kind = 'erased' AND subscriber_id IS NULL AND ip IS NULL AND user_agent IS NULL "
+              "AND channel = 'privacy' AND email_hash = encode(sha256('dora@example.com'), 'hex')") == "1");
   CHECK(Count(f, "sync_outbox") == "0");  // CleverReach is off: nothing to tell it
   CHECK(Count(f, "suppressions", "list_id IS NULL AND email IS NULL") == "1");
   CHECK(Count(f, "suppressions", "email IS NOT NULL") == "0");
@@ -242,6 +244,7 @@ TEST_CASE(
   CHECK(json::parse(erased->body)["subscriber_deleted"] == true);
   CHECK(PgDump(f.db().url()).find("erik@example.com") == std::string::npos);
   CHECK(Count(f, "suppressions", "list_id IS NULL AND email IS NULL") == "2");
+  CHECK(Count(f, "consent_events", "kind = 'erased' AND channel = 'admin'") == "1");
 
   // Neither an erased address nor a blocked domain gets mail again, by signup or by import.
   REQUIRE(f.Admin("POST", "/admin/suppressions", {{"domain", "*.blocked.example"}})->status == 201);

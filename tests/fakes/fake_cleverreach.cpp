@@ -119,7 +119,9 @@ void FakeCleverReach::RegisterRoutes() {
         &F::ReceiverDeactivate);
   Route("PUT", "/v3/groups/:gid/receivers/:x/deactivate", "receivers.deactivate",
         &F::ReceiverDeactivate);
+  Route("PUT", "/v3/groups/:gid/receivers/:x/activate", "receivers.activate", &F::ReceiverActivate);
   Route("DELETE", "/v3/groups/:gid/receivers/:x", "receivers.remove", &F::ReceiverRemove);
+  Route("GET", "/v3/bounces", "bounces.list", &F::BouncesList);
   Route("DELETE", "/v3/receivers/:x", "receivers.delete", &F::ReceiverDelete);
   Route("POST", "/v3/blacklist", "blacklist.add", &F::BlacklistAdd);
   Route("GET", "/v3/blacklist", "blacklist.list", &F::BlacklistList);

@@ -38,6 +38,17 @@ struct FakeReceiver {
   nlohmann::json attributes = nlohmann::json::object();
   nlohmann::json global_attributes = nlohmann::json::object();
   bool active = false;
+  int bounced = 0;  // > 0: listed by GET /groups/{gid}/receivers?type=bounce
+};
+
+// One row of the account-wide GET /bounces (cleverreach-api.md, "Account bounces").
+struct FakeBounce {
+  std::string email;
+  std::string type = "hard";  // hard, soft, spam
+  std::string category = "unknown_user";
+  int64_t last_update = 0;
+  int64_t expires_by = 0;
+  std::string message;
 };
 
 struct FakeBlacklistEntry {
@@ -68,9 +79,11 @@ struct Fault {
 };
 
 // Route names for faults and call counts: "token", "groups.list", "groups.get",
-// "receivers.upsert", "receivers.get", "receivers.deactivate", "receivers.remove" (from a group),
-// "receivers.delete" (everywhere), "receivers.list", "blacklist.add", "blacklist.list",
-// "blacklist.get", "blacklist.remove".
+// "receivers.upsert", "receivers.get", "receivers.deactivate", "receivers.activate",
+// "receivers.remove" (from a group), "receivers.delete" (everywhere), "receivers.list",
+// "bounces.list", "blacklist.add", "blacklist.list", "blacklist.get", "blacklist.remove".
+// Like CleverReach (cleverreach-api.md), an upsert does not reactivate a receiver that was
+// deactivated with a `deactivated` time: only PUT .../activate does.
 class FakeCleverReach {
  public:
   static constexpr const char* kClientId = "fake-client-id";
@@ -96,6 +109,14 @@ class FakeCleverReach {
   void PutReceiver(FakeReceiver receiver);      // id assigned when 0
   // An unsubscribe made on CleverReach's side: deactivated = at, active = false.
   bool UnsubscribeOnCleverReach(int64_t group_id, const std::string& email, int64_t at);
+  // Changes made behind optin's back (drift for reconciliation tests).
+  bool ActivateOnCleverReach(int64_t group_id, const std::string& email);
+  bool RemoveOnCleverReach(int64_t group_id, const std::string& email);
+  // The receiver bounced (listed by type=bounce); false when it is not in the group.
+  bool BounceReceiver(int64_t group_id, const std::string& email, int count = 1);
+  // A row of GET /bounces; `bounces_enabled` = false makes the route answer 403 (accounts without it).
+  void AddAccountBounce(FakeBounce bounce);
+  void SetAccountBouncesEnabled(bool enabled);
 
   // Fault injection: the next `times` calls of `route` ("" = any route) get `fault`.
   void InjectFault(const std::string& route, Fault fault, int times = 1);
@@ -128,6 +149,8 @@ class FakeCleverReach {
   void Upsert(const httplib::Request& req, httplib::Response& res);
   void ReceiverGet(const httplib::Request& req, httplib::Response& res);
   void ReceiverDeactivate(const httplib::Request& req, httplib::Response& res);
+  void ReceiverActivate(const httplib::Request& req, httplib::Response& res);
+  void BouncesList(const httplib::Request& req, httplib::Response& res);
   void ReceiverRemove(const httplib::Request& req, httplib::Response& res);
   void ReceiverDelete(const httplib::Request& req, httplib::Response& res);
   void ReceiversList(const httplib::Request& req, httplib::Response& res);
@@ -149,6 +172,8 @@ class FakeCleverReach {
   // stay O(1) when a benchmark pushes tens of thousands of receivers.
   std::map<int64_t, std::unordered_map<std::string, size_t>> by_email_;
   std::vector<FakeBlacklistEntry> blacklist_;
+  std::vector<FakeBounce> bounces_;
+  bool bounces_enabled_ = true;
   std::map<std::string, std::chrono::steady_clock::time_point> tokens_;
   std::set<std::string> fail_upsert_;                // lower-case emails
   std::map<std::string, std::deque<Fault>> faults_;  // "" = global

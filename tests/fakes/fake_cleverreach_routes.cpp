@@ -90,6 +90,36 @@ void FakeCleverReach::ReceiverDeactivate(const httplib::Request& req, httplib::R
   fake::SendJson(res, 200, true);
 }
 
+void FakeCleverReach::ReceiverActivate(const httplib::Request& req, httplib::Response& res) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeReceiver* r = Find(GroupId(req), req.matches[2]);
+  if (r == nullptr) return fake::SendError(res, 404, kNoReceiver);
+  r->deactivated = 0;
+  r->activated = fake::UnixNow();
+  r->active = true;
+  fake::SendJson(res, 200, true);
+}
+
+void FakeCleverReach::BouncesList(const httplib::Request& req, httplib::Response& res) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!bounces_enabled_) return fake::SendError(res, 403, "Forbidden: not available for this account");
+  constexpr size_t kPage = 100;  // no documented pagesize: a fixed page, the last one shorter
+  size_t page = static_cast<size_t>(IntParam(req, "page", 0));
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = page * kPage; i < bounces_.size() && out.size() < kPage; ++i) {
+    const auto& b = bounces_[i];
+    out.push_back({{"email", b.email},
+                   {"category", b.category},
+                   {"type", b.type},
+                   {"type_id", b.type == "hard" ? 1 : b.type == "soft" ? 2 : 3},
+                   {"occurences", 1},
+                   {"last_update", b.last_update},
+                   {"expires_by", b.expires_by},
+                   {"bounce_message", b.message}});
+  }
+  fake::SendJson(res, 200, out);
+}
+
 void FakeCleverReach::ReceiverRemove(const httplib::Request& req, httplib::Response& res) {
   std::lock_guard<std::mutex> lock(mu_);
   FakeReceiver* r = Find(GroupId(req), req.matches[2]);
@@ -127,7 +157,8 @@ void FakeCleverReach::ReceiversList(const httplib::Request& req, httplib::Respon
   int pagesize = std::clamp(IntParam(req, "pagesize", 50), 1, 5000);
   std::vector<const FakeReceiver*> rows;
   for (const auto& r : receivers_[gid]) {
-    if (type == "all" || (type == "active" && r.active) || (type == "inactive" && !r.active)) {
+    if (type == "all" || (type == "active" && r.active) || (type == "inactive" && !r.active) ||
+        (type == "bounce" && r.bounced > 0)) {
       rows.push_back(&r);
     }
   }

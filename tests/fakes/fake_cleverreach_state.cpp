@@ -46,8 +46,12 @@ void FakeCleverReach::Store(int64_t group_id, const nlohmann::json& row) {
   };
   number("registered", r->registered);
   if (r->registered == 0) r->registered = fake::UnixNow();
+  // A receiver deactivated with a time stays deactivated: only the activate call revives it.
+  bool was_deactivated = r->deactivated != 0;
   number("activated", r->activated);
-  number("deactivated", r->deactivated);
+  int64_t deactivated = r->deactivated;
+  number("deactivated", deactivated);
+  if (!was_deactivated || deactivated != 0) r->deactivated = deactivated;
   if (row.contains("source") && row["source"].is_string()) r->source = row["source"];
   if (row.contains("attributes") && row["attributes"].is_object()) {
     r->attributes.update(row["attributes"]);
@@ -74,6 +78,46 @@ bool FakeCleverReach::UnsubscribeOnCleverReach(int64_t group_id, const std::stri
   r->deactivated = at;
   r->active = false;
   return true;
+}
+
+bool FakeCleverReach::ActivateOnCleverReach(int64_t group_id, const std::string& email) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeReceiver* r = Find(group_id, email);
+  if (r == nullptr) return false;
+  r->deactivated = 0;
+  if (r->activated == 0) r->activated = fake::UnixNow();
+  r->active = true;
+  return true;
+}
+
+bool FakeCleverReach::RemoveOnCleverReach(int64_t group_id, const std::string& email) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeReceiver* r = Find(group_id, email);
+  if (r == nullptr) return false;
+  auto& group = receivers_[group_id];
+  group.erase(group.begin() + (r - group.data()));
+  Reindex(group_id);
+  return true;
+}
+
+bool FakeCleverReach::BounceReceiver(int64_t group_id, const std::string& email, int count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeReceiver* r = Find(group_id, email);
+  if (r == nullptr) return false;
+  r->bounced = count;
+  return true;
+}
+
+void FakeCleverReach::AddAccountBounce(FakeBounce bounce) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (bounce.last_update == 0) bounce.last_update = fake::UnixNow();
+  if (bounce.expires_by == 0) bounce.expires_by = bounce.last_update + 90 * 86'400;
+  bounces_.push_back(std::move(bounce));
+}
+
+void FakeCleverReach::SetAccountBouncesEnabled(bool enabled) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bounces_enabled_ = enabled;
 }
 
 std::optional<FakeReceiver> FakeCleverReach::Receiver(int64_t group_id,

@@ -59,7 +59,7 @@ inline nlohmann::json ReceiverJson(const FakeReceiver& r) {
           {"attributes", r.attributes},
           {"global_attributes", r.global_attributes},
           {"active", r.active},
-          {"bounced", 0},
+          {"bounced", r.bounced},
           {"group_id", r.group_id},
           {"tags", nlohmann::json::array()}};
 }

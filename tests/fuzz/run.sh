@@ -11,7 +11,7 @@ root=$(pwd)
 seconds=${1:-10}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(address request token csv_import cleverreach config mail)
+[ ${#targets[@]} -gt 0 ] || targets=(address request token csv_import cleverreach config mail altcha)
 build=${OPTIN_FUZZ_BUILD_DIR:-$root/build-fuzz}
 
 scripts/install-deps.sh --with-fuzz >&2 || true

@@ -170,12 +170,12 @@ TEST_CASE("ledger: retention and erasure remove events lawfully and the ledger s
 
   // Erasure of carl: everything of the address goes, one hash-only tombstone stays.
   REQUIRE(RunTransaction(*pool, [&](pqxx::work& txn) {
-            EraseInTxn(txn, "carl@example.com", false);
+            EraseInTxn(txn, "carl@example.com", false, "admin");
             return Status::Ok();
           }).ok());
   const std::string carl = AddressHash("carl@example.com");
-  CHECK(db.Scalar("SELECT string_agg(kind::text || '/' || channel, ',') FROM consent_events WHERE "
-                  "email_hash = '" + carl + "'") == "ledger_removed/erasure");
+  CHECK(db.Scalar("SELECT string_agg(kind::text || '/' || channel, ',' ORDER BY id) FROM consent_events WHERE "
+                  "email_hash = '" + carl + "'") == "ledger_removed/erasure,erased/admin");
   CHECK(db.Scalar("SELECT count(*) FROM consent_events WHERE email_hash = '" + carl +
                   "' AND (subscriber_id IS NOT NULL OR user_agent IS NOT NULL)") == "0");
   CHECK(Verify(db).ok());

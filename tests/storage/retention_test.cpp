@@ -152,3 +152,28 @@ TEST_CASE("purge removes exactly what is due", "[retention][db]") {
             again->privacy_requests ==
         0);
 }
+
+TEST_CASE("purge keeps an erasure's hash-only event while its suppression stays, and drops old dead upserts",
+          "[retention][db]") {
+  TestDatabase db;
+  db.Exec("INSERT INTO suppressions (email_hash, reason, source) VALUES ('h-kept', 'erasure', 'erasure')");
+  db.Exec(
+      "INSERT INTO consent_events (email_hash, kind, channel, occurred_at) VALUES "
+      "('h-kept', 'erased', 'privacy', now() - interval '5 years'), "
+      "('h-lifted', 'erased', 'privacy', now() - interval '5 years')");
+  db.Exec(
+      "INSERT INTO sync_outbox (action, email_hash, dead_at) VALUES "
+      "('upsert_receiver', 'old', now() - interval '4 years'), "
+      "('upsert_receiver', 'recent', now() - interval '1 day')");
+  db.Exec(
+      "INSERT INTO sync_outbox (action, email, email_hash, occurred_at) VALUES "
+      "('blacklist_add', 'w@example.com', 'withdrawal', now() - interval '4 years')");
+  auto pool = db.MakePool(2);
+  auto counts = RetentionStore(*pool).Purge(RetentionRules{});
+  REQUIRE(counts.ok());
+  CHECK(counts->dead_upserts == 1);
+  CHECK(Count(db, "consent_events", "email_hash = 'h-kept'") == "1");
+  CHECK(Count(db, "consent_events", "email_hash = 'h-lifted'") == "0");
+  CHECK(Count(db, "sync_outbox", "email_hash = 'old'") == "0");
+  CHECK(Count(db, "sync_outbox", "email_hash IN ('recent', 'withdrawal')") == "2");
+}

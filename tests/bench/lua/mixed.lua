@@ -3,7 +3,10 @@
 -- thread alternates POST /confirm (JSON) and a one-click POST /unsubscribe of the subscription it
 -- confirmed `lag` requests earlier, so the confirm has been answered before its unsubscribe.
 local made = 0
+dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
+
 function setup(thread)
+  report_setup(thread)
   made = made + 1
   thread:set("tid", made)
 end

@@ -163,3 +163,23 @@ TEST_CASE("serve requires a secret, migrate does not", "[config]") {
   CHECK(serve.status().message().rfind("OPTIN_SECRET", 0) == 0);
   CHECK(LoadConfig({}, false).ok());
 }
+
+TEST_CASE("OPTIN_POW and OPTIN_POW_MAXNUMBER", "[config][pow]") {
+  auto defaults = LoadConfig({{"OPTIN_SECRET", kSecret}}, true);
+  REQUIRE(defaults.ok());
+  CHECK(defaults->pow == optin::PowMode::kOff);
+  CHECK(defaults->pow_maxnumber == 100000);
+  auto on = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_POW", "adaptive"},
+                        {"OPTIN_POW_MAXNUMBER", "5000"}}, true);
+  REQUIRE(on.ok());
+  CHECK(on->pow == optin::PowMode::kAdaptive);
+  CHECK(on->pow_maxnumber == 5000);
+  for (auto [var, value] : {std::pair<const char*, const char*>{"OPTIN_POW", "yes"},
+                            {"OPTIN_POW_MAXNUMBER", "0"},
+                            {"OPTIN_POW_MAXNUMBER", "lots"}}) {
+    INFO(var << "=" << value);
+    auto r = LoadConfig({{"OPTIN_SECRET", kSecret}, {var, value}}, true);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().rfind(var, 0) == 0);
+  }
+}
