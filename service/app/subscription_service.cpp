@@ -3,6 +3,7 @@
 #include "service/app/proof_of_work.h"
 
 #include "service/domain/address.h"
+#include "service/domain/mailbox.h"
 #include "service/base/crypto.h"
 #include "service/pages/mails.h"
 #include "service/pages/pages.h"
@@ -28,7 +29,7 @@ constexpr size_t kMaxUserAgentBytes = 512;
 
 SubscriptionService::SubscriptionService(const Config& config, ListStore& lists, SubscriptionStore& subscriptions,
                                          MetricsRegistry* metrics)
-    : config_(config), lists_(lists), subscriptions_(subscriptions), per_address_(config.rate_limit) {
+    : config_(config), lists_(lists), subscriptions_(subscriptions), per_address_(config.rate_limit), per_mailbox_(config.rate_limit) {
   if (metrics == nullptr) return;
   signups_ = &metrics->Counter("optin_signups_total", "Accepted signups by list and outcome.");
   confirmations_ = &metrics->Counter("optin_confirmations_total", "Subscriptions confirmed, by list.");
@@ -67,7 +68,12 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
   }
   std::string hash = AddressHash(*email);
   int retry_after = 0;
-  if (!per_address_.Allow(hash, &retry_after) && !(config_.pow == PowMode::kAdaptive && in.pow_solved)) {
+  // Also keyed on the mailbox, so that plus and Gmail-dot variants share one limit.
+  int mailbox_retry = 0;
+  bool address_ok = per_address_.Allow(hash, &retry_after);
+  bool mailbox_ok = per_mailbox_.Allow(Sha256Hex(MailboxKey(*email)), &mailbox_retry);
+  retry_after = std::max(address_ok ? 0 : retry_after, mailbox_ok ? 0 : mailbox_retry);
+  if (!(address_ok && mailbox_ok) && !(config_.pow == PowMode::kAdaptive && in.pow_solved)) {
     if (config_.pow == PowMode::kAdaptive) return PowRequired();
     return Status(StatusCode::kRateLimited, "rate_limited", "too many signups for this address; try again later")
         .WithRetryAfter(retry_after);

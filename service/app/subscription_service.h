@@ -60,6 +60,7 @@ class SubscriptionService {
   ListStore& lists_;
   SubscriptionStore& subscriptions_;
   RateLimiter per_address_;
+  RateLimiter per_mailbox_;  // keyed on MailboxKey: plus and Gmail-dot variants count as one
   CounterFamily* signups_ = nullptr;  // the three are null without a registry
   CounterFamily* confirmations_ = nullptr;
   CounterFamily* unsubscribes_ = nullptr;

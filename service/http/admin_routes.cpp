@@ -1,5 +1,7 @@
 #include "service/http/admin_routes.h"
 
+#include <cstdint>
+
 #include "service/domain/address.h"
 #include "service/base/crypto.h"
 #include "service/http/respond.h"
@@ -39,6 +41,10 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
       continue;
     }
     if (k == "cleverreach_group_id" && v.is_number_unsigned()) {
+      // Group ids are handled as signed 64-bit numbers everywhere after this point.
+      if (v.get<uint64_t>() == 0 || v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+        return BadRequest("cleverreach_group_id must be between 1 and 9223372036854775807");
+      }
       u->cleverreach_group_id = std::to_string(v.get<uint64_t>());
       continue;
     }
@@ -56,6 +62,10 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
     } else if (k == "cleverreach_group_id") {
       if (text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) {
         return BadRequest("cleverreach_group_id must be the numeric group id");
+      }
+      if (!text.empty() && (text.size() > 19 || std::stoull(text) > static_cast<uint64_t>(INT64_MAX) ||
+                            std::stoull(text) == 0)) {
+        return BadRequest("cleverreach_group_id must be between 1 and 9223372036854775807");
       }
       u->cleverreach_group_id = text;
     } else if (k == "consent_text") {

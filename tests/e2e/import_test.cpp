@@ -112,10 +112,11 @@ TEST_CASE("a 100 000-row import in one request", "[e2e][db][import]") {
            ",,2024-01-01T12:00:00Z,legacy\n";
   }
   // A client of its own: under a loaded test run the import may take longer than the fixture's
-  // read timeout.
+  // timeouts — reading the answer, and writing the body while the server is busy writing a batch
+  // (it reads the next part of the body only then).
   httplib::Client client("127.0.0.1", f.process().port());
   client.set_read_timeout(120, 0);
-  client.set_write_timeout(120, 0);  // the server reads the body only as fast as the batches commit
+  client.set_write_timeout(120, 0);
   httplib::Headers admin = {{"Authorization", std::string("Bearer ") + kAdminToken}};
   auto start = std::chrono::steady_clock::now();
   auto r = client.Post("/admin/import", admin, csv, "text/csv");

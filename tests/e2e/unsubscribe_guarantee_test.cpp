@@ -104,3 +104,16 @@ TEST_CASE("unsubscribe guarantee: with sync off no outbox row holds an address",
   f.Restart();
   CHECK(Count(f, "sync_outbox", "email IS NOT NULL") == "0");
 }
+
+TEST_CASE("unsubscribe guarantee: a group id beyond int64 is refused with 400, nothing changed", "[e2e][db][unsub]") {
+  OptinFixture f;
+  for (json id : {json(18446744073709551615ULL), json("18446744073709551615"), json("9223372036854775808"),
+                  json(0), json("0")}) {
+    auto r = f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", id}});
+    INFO(id.dump());
+    CHECK(r->status == 400);
+  }
+  CHECK(f.db().Scalar("SELECT count(*) FROM lists WHERE cleverreach_group_id IS NOT NULL") == "0");
+  CHECK(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", "9223372036854775807"}})->status == 200);
+  CHECK(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", 42}})->status == 200);
+}
