@@ -8,6 +8,13 @@ namespace optin {
 
 bool LawfulRemoval(const std::string& reason) { return reason == "retention" || reason == "erasure"; }
 
+namespace {
+// A tombstone: retention's ledger_removed, or the erased event an erasure leaves.
+bool LawfulTombstone(const LedgerEvent& e) {
+  return (e.kind == "ledger_removed" || e.kind == "erased") && LawfulRemoval(e.removal_reason);
+}
+}  // namespace
+
 void ChainVerifier::Add(const LedgerEvent& e) {
   if (!open_ || e.email_hash != hash_) {
     CloseChain();
@@ -41,7 +48,7 @@ const char* ChainFault(const std::vector<LedgerEvent>& chain, const std::string&
       bool covered = false;
       for (size_t j = i; j < chain.size() && !covered; ++j) {
         const LedgerEvent& t = chain[j];
-        if (t.kind != "ledger_removed" || !LawfulRemoval(t.removal_reason)) continue;
+        if (!LawfulTombstone(t)) continue;
         covered = std::find(t.removed_sha256.begin(), t.removed_sha256.end(), e.prev_sha256) !=
                   t.removed_sha256.end();
       }

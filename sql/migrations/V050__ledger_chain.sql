@@ -8,7 +8,7 @@
 -- Lawful deletions (retention, erasure) say so with SET LOCAL optin.ledger_removal = 'retention'
 -- or 'erasure'; a statement trigger then appends one hash-only `ledger_removed` tombstone per
 -- address listing the SHA-256 of every removed event, so a verifier can tell a lawful deletion
--- from tampering. A DELETE without that setting gets a tombstone with reason 'unexplained',
+-- from tampering (an erasure's tombstone is its `erased` event, CONTRACT §7 §5). A DELETE without that setting gets a tombstone with reason 'unexplained',
 -- which verify-ledger reports as broken.
 --
 -- New columns of consent_events enter the hash on their own; they must be nullable without a
@@ -84,7 +84,9 @@ BEGIN
 END $$;
 
 -- AFTER DELETE (statement): one tombstone per address whose events went. A chain of nothing but
--- tombstones that retention removes as a whole leaves none (nothing is left to verify).
+-- tombstones that retention removes as a whole leaves none (nothing is left to verify). An erasure
+-- (reason 'erasure') leaves none either: its one hash-only `erased` event, written by the erasure
+-- itself, lists the removed events' hashes in detail->'removed_sha256' the same way.
 CREATE FUNCTION consent_events_removed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   g record;
@@ -95,8 +97,14 @@ BEGIN
            jsonb_agg(o.sha256 ORDER BY o.id) AS shas
     FROM gone o GROUP BY o.email_hash ORDER BY o.email_hash
   LOOP
+    -- An erasure writes its own hash-only `erased` event listing what went (storage/erasure_ops).
+    IF v_reason = 'erasure' THEN
+      CONTINUE;
+    END IF;
     IF g.only_tombstones AND v_reason = 'retention'
        AND NOT EXISTS (SELECT 1 FROM consent_events e WHERE e.email_hash = g.email_hash) THEN
+      -- Nothing of the address is left: a later event starts a fresh chain at the anchor.
+      DELETE FROM ledger_heads WHERE email_hash = g.email_hash;
       CONTINUE;
     END IF;
     INSERT INTO consent_events (email_hash, kind, channel, detail)

@@ -168,20 +168,44 @@ TEST_CASE("ledger: retention and erasure remove events lawfully and the ledger s
   auto after_retention = Verify(db);
   CHECK(BrokenEmails(after_retention).empty());
 
-  // Erasure of carl: everything of the address goes, one hash-only tombstone stays.
+  // Erasure of carl: everything of the address goes, one hash-only erased event stays.
   REQUIRE(RunTransaction(*pool, [&](pqxx::work& txn) {
             EraseInTxn(txn, "carl@example.com", false, "admin");
             return Status::Ok();
           }).ok());
   const std::string carl = AddressHash("carl@example.com");
   CHECK(db.Scalar("SELECT string_agg(kind::text || '/' || channel, ',' ORDER BY id) FROM consent_events WHERE "
-                  "email_hash = '" + carl + "'") == "ledger_removed/erasure,erased/admin");
+                  "email_hash = '" + carl + "'") == "erased/admin");
+  // The erased event is the chain's tombstone: it lists the three removed events' hashes.
+  CHECK(db.Scalar("SELECT (detail->>'reason') || ' ' || jsonb_array_length(detail->'removed_sha256') "
+                  "FROM consent_events WHERE email_hash = '" + carl + "'") == "erasure 3");
   CHECK(db.Scalar("SELECT count(*) FROM consent_events WHERE email_hash = '" + carl +
                   "' AND (subscriber_id IS NOT NULL OR user_agent IS NOT NULL)") == "0");
   CHECK(Verify(db).ok());
 
   // New events after a removal chain on to the tombstone and verify too.
   Seed(db, "carl@example.com", 1);
+  CHECK(Verify(db).ok());
+}
+
+TEST_CASE("ledger: once retention removes an erased chain whole, a new signup chains to the anchor",
+          "[ledger][db]") {
+  TestDatabase db;
+  Seed(db, "dora@example.com", 2);
+  auto pool = db.MakePool(1);
+  REQUIRE(RunTransaction(*pool, [&](pqxx::work& txn) {
+            EraseInTxn(txn, "dora@example.com", false, "admin");
+            return Status::Ok();
+          }).ok());
+  const std::string dora = AddressHash("dora@example.com");
+  db.Exec("DELETE FROM suppressions WHERE email_hash = '" + dora + "'");  // lifted by objection
+  RetentionRules rules;
+  rules.consent = std::chrono::seconds(0);
+  REQUIRE(RetentionStore(*pool).Purge(rules).ok());
+  REQUIRE(db.Scalar("SELECT count(*) FROM consent_events WHERE email_hash = '" + dora + "'") == "0");
+  Seed(db, "dora@example.com", 1);
+  CHECK(db.Scalar("SELECT prev_sha256 = (SELECT anchor FROM ledger_anchor) FROM consent_events "
+                  "WHERE email_hash = '" + dora + "'") == "t");
   CHECK(Verify(db).ok());
 }
 
