@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages optin needs to build, run and test; does nothing when all are present.
-# Usage: scripts/install-deps.sh [--with-bench] [--with-browser] [--with-fuzz]
+# Usage: scripts/install-deps.sh [--with-bench] [--with-browser] [--with-fuzz] [--with-format]
 set -euo pipefail
 
 # --with-browser and --with-fuzz packages are optional: when they cannot be installed the browser
 # test or the fuzz smoke test skips (with a message) instead of the whole test command failing.
 packages=(build-essential cmake pkg-config libcpp-httplib-dev libpqxx-dev libcurl4-openssl-dev
           libssl-dev catch2 nlohmann-json3-dev libidn2-dev postgresql-15 python3-aiosmtpd
-          python3-yaml ca-certificates curl)
+          python3-yaml ca-certificates curl openssl)
 optional=()
 for arg in "$@"; do
   case "$arg" in
@@ -18,6 +18,7 @@ for arg in "$@"; do
       command -v npm >/dev/null || optional+=(nodejs npm) ;;
     # libFuzzer's runtime ships in libclang-rt-14-dev; the main build stays GCC.
     --with-fuzz) optional+=(clang-14 libclang-rt-14-dev) ;;
+    --with-format) optional+=(clang-format-14) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "service/wiring/app.h"
-#include "service/wiring/commands.h"
 #include "service/base/config.h"
 #include "service/base/log.h"
+#include "service/wiring/app.h"
+#include "service/wiring/commands.h"
 #include "service/wiring/parts.h"
 #include "storage/migrations.h"
 
@@ -38,11 +38,20 @@ int UsageError(const std::string& message) {
 }
 
 const char* CommandHelp(const std::string& cmd) {
-  if (cmd == "serve") return "usage: optin serve [--no-migrate]\n  Runs the HTTP service and its background workers; migrates first unless --no-migrate.\n";
-  if (cmd == "migrate") return "usage: optin migrate\n  Applies the SQL migrations in order, idempotently.\n";
-  if (cmd == "sync") return "usage: optin sync [--once]\n  Runs the CleverReach sync. --once: drain what is due, pull unsubscribes once, exit.\n";
-  if (cmd == "purge") return "usage: optin purge\n  Deletes what the retention rules say is due and prints the counts.\n";
-  if (cmd == "verify-ledger") return "usage: optin verify-ledger [--email E]\n  Recomputes every consent-event chain (or that address's); exit 0 when all verify, 1 naming each broken one.\n";
+  if (cmd == "serve")
+    return "usage: optin serve [--no-migrate]\n  Runs the HTTP service and its background workers; "
+           "migrates first unless --no-migrate.\n";
+  if (cmd == "migrate")
+    return "usage: optin migrate\n  Applies the SQL migrations in order, idempotently.\n";
+  if (cmd == "sync")
+    return "usage: optin sync [--once]\n  Runs the CleverReach sync. --once: drain what is due, "
+           "pull unsubscribes once, exit.\n";
+  if (cmd == "purge")
+    return "usage: optin purge\n  Deletes what the retention rules say is due and prints the "
+           "counts.\n";
+  if (cmd == "verify-ledger")
+    return "usage: optin verify-ledger [--email E]\n  Recomputes every consent-event chain (or that "
+           "address's); exit 0 when all verify, 1 naming each broken one.\n";
   return nullptr;
 }
 
@@ -64,7 +73,8 @@ int main(int argc, char** argv) {
     std::printf("optin %s\n", OPTIN_VERSION);
     return 0;
   }
-  if (!CommandHelp(cmd)) return UsageError(cmd[0] == '-' ? "unknown option " + cmd : "unknown command " + cmd);
+  if (!CommandHelp(cmd))
+    return UsageError(cmd[0] == '-' ? "unknown option " + cmd : "unknown command " + cmd);
 
   bool no_migrate = false, once = false;
   std::string ledger_email;
@@ -74,18 +84,27 @@ int main(int argc, char** argv) {
       std::fputs(CommandHelp(cmd), stdout);
       return 0;
     }
-    if (cmd == "serve" && a == "--no-migrate") no_migrate = true;
-    else if (cmd == "sync" && a == "--once") once = true;
-    else if (cmd == "verify-ledger" && a == "--email" && i + 1 < args.size() && !args[i + 1].empty()) ledger_email = args[++i];
-    else if (cmd == "verify-ledger" && a.rfind("--email=", 0) == 0 && a.size() > 8) ledger_email = a.substr(8);
-    else return UsageError((a[0] == '-' ? "unknown option " : "unexpected argument ") + a + " for " + cmd);
+    if (cmd == "serve" && a == "--no-migrate")
+      no_migrate = true;
+    else if (cmd == "sync" && a == "--once")
+      once = true;
+    else if (cmd == "verify-ledger" && a == "--email" && i + 1 < args.size() &&
+             !args[i + 1].empty())
+      ledger_email = args[++i];
+    else if (cmd == "verify-ledger" && a.rfind("--email=", 0) == 0 && a.size() > 8)
+      ledger_email = a.substr(8);
+    else
+      return UsageError((a[0] == '-' ? "unknown option " : "unexpected argument ") + a + " for " +
+                        cmd);
   }
 
-  auto config = optin::LoadConfig(optin::ProcessEnvironment(), /*require_secret=*/cmd == "serve" || cmd == "sync");
+  auto config = optin::LoadConfig(optin::ProcessEnvironment(),
+                                  /*require_secret=*/cmd == "serve" || cmd == "sync");
   if (!config.ok()) {
     std::fprintf(stderr, "optin: %s\n", config.status().message().c_str());
     return 1;
   }
+  optin::SetAddressTagSecret(config->secret);
   if (config->database_url.empty()) {
     std::fputs("optin: OPTIN_DATABASE_URL: is required\n", stderr);
     return 1;

@@ -8,7 +8,7 @@
 namespace optin {
 
 struct EmbeddedSqlFile {
-  const char* path;      // relative to sql/, e.g. "migrations/V001__core.sql"
+  const char* path;  // relative to sql/, e.g. "migrations/V001__core.sql"
   const char* contents;
 };
 

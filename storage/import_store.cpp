@@ -22,19 +22,19 @@ ImportOutcome ParseOutcome(const std::string& text) {
 Result<std::vector<ImportOutcome>> ImportStore::ImportBatch(const std::vector<ImportRow>& rows) {
   std::vector<ImportOutcome> out;
   if (rows.empty()) return out;
-  std::vector<std::string> hashes, consented, domains;
+  std::vector<std::string> hashes, consented, addresses;
   std::vector<int64_t> lists;
   for (const auto& r : rows) {
     hashes.push_back(r.email_hash);
     lists.push_back(r.list_id);
     consented.push_back(r.consented_at);
-    domains.push_back(r.domain);
+    addresses.push_back(r.email);
   }
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     out.assign(rows.size(), ImportOutcome::kAlreadySubscribed);
     std::vector<size_t> accepted;
     auto classified = txn.exec_prepared(kClassify, PgTextArray(hashes), PgIntArray(lists),
-                                        PgTextArray(consented), PgTextArray(domains));
+                                        PgTextArray(consented), PgTextArray(addresses));
     for (const auto& row : classified) {
       size_t i = row[0].as<size_t>() - 1;
       out[i] = ParseOutcome(row[1].c_str());

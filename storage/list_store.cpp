@@ -40,10 +40,12 @@ Result<std::vector<ListInfo>> ListStore::All() {
 Result<ListInfo> ListStore::Put(const std::string& slug, const ListUpdate& u) {
   ListInfo list;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
-    const char* consent = u.require_consent_checkbox ? (*u.require_consent_checkbox ? "true" : "false") : nullptr;
+    const char* consent =
+        u.require_consent_checkbox ? (*u.require_consent_checkbox ? "true" : "false") : nullptr;
     auto r = txn.exec_prepared(kListUpsert, slug, OptionalParam(u.name), OptionalParam(u.language),
-                               OptionalParam(u.cleverreach_group_id), consent, OptionalParam(u.consent_text),
-                               OptionalParam(u.thank_you_url), OptionalParam(u.confirmed_url));
+                               OptionalParam(u.cleverreach_group_id), consent,
+                               OptionalParam(u.consent_text), OptionalParam(u.thank_you_url),
+                               OptionalParam(u.confirmed_url));
     list = ListFromRow(r[0]);
     if (r[0][9].as<bool>()) txn.exec_prepared(kEnqueueListUpserts, list.id);
     if (!list.consent_text.empty()) {

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "service/domain/model.h"
 #include "service/base/status.h"
+#include "service/domain/model.h"
 
 namespace optin {
 

@@ -18,22 +18,7 @@ const QueryName kMarkMailSent("mark-mail-sent");
 const QueryName kMarkMailFailed("mark-mail-failed");
 const QueryName kCountMailOutbox("count-mail-outbox");
 
-double RandomUnit() {
-  uint32_t r = 0;
-  std::string bytes = RandomBytes(sizeof r);
-  std::memcpy(&r, bytes.data(), sizeof r);
-  return r / 4294967296.0;
-}
-
 }  // namespace
-
-std::chrono::milliseconds MailRetryDelay(const MailRetryPolicy& policy, int attempts, double unit) {
-  double base = static_cast<double>(std::max<int64_t>(1, policy.base.count()));
-  double delay = base * std::pow(2.0, std::clamp(attempts, 0, 40));
-  delay = std::min(delay, static_cast<double>(policy.cap.count()));
-  delay *= 0.8 + 0.4 * std::clamp(unit, 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<int64_t>(delay));
-}
 
 MailOutboxStore::MailOutboxStore(ConnectionPool& pool, MailRetryPolicy policy)
     : pool_(pool), policy_(policy) {}
@@ -78,9 +63,9 @@ Result<Delivery> MailOutboxStore::DeliverNext(const SendFn& send) {
       delivery.outcome = DeliveryOutcome::kSent;
       return Status::Ok();
     }
-    bool permanent = result.code() == StatusCode::kInvalidArgument;
-    bool dead = permanent && mail.attempts + 1 >= policy_.permanent_attempts;
-    delivery.retry_in = MailRetryDelay(policy_, mail.attempts, RandomUnit());
+    MailFailure failure = DecideMailFailure(policy_, mail.attempts, result, RandomUnit());
+    bool dead = failure.dead;
+    delivery.retry_in = failure.retry_in;
     delivery.error = result;
     delivery.outcome = dead ? DeliveryOutcome::kDead : DeliveryOutcome::kRetryLater;
     txn.exec_prepared(kMarkMailFailed, mail.id, result.message().substr(0, 500),

@@ -18,6 +18,7 @@ Result<OutboxGauges> ReadOutboxGauges(ConnectionPool& pool) {
     g.sync_waiting = row["sync_waiting"].as<int64_t>();
     g.sync_dead = row["sync_dead"].as<int64_t>();
     g.sync_oldest_seconds = row["sync_oldest_seconds"].as<double>();
+    g.unsubscribe_pending_oldest_seconds = row["unsubscribe_pending_oldest_seconds"].as<double>();
     return Status::Ok();
   });
   if (!s.ok()) return s;

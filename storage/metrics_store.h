@@ -18,6 +18,7 @@ struct OutboxGauges {
   int64_t sync_waiting = 0;            // not yet sent to CleverReach
   int64_t sync_dead = 0;               // dead letters
   double sync_oldest_seconds = 0;      // age of the oldest waiting item
+  double unsubscribe_pending_oldest_seconds = 0;  // oldest withdrawal not yet at CleverReach
 };
 
 // Unavailable when the database cannot be reached.

@@ -17,7 +17,8 @@ Lease::~Lease() {
 
 ConnectionPool::ConnectionPool(std::string url, int size, std::chrono::milliseconds acquire_timeout,
                                std::map<std::string, std::string> queries)
-    : url_(WithConnectTimeout(url, std::max<int>(1, static_cast<int>(acquire_timeout.count() / 1000)))),
+    : url_(WithConnectTimeout(url,
+                              std::max<int>(1, static_cast<int>(acquire_timeout.count() / 1000)))),
       size_(size),
       acquire_timeout_(acquire_timeout),
       queries_(std::move(queries)) {}

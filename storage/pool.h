@@ -41,7 +41,6 @@ class Lease {
   bool broken_ = false;
 };
 
-
 class ConnectionPool {
  public:
   // REQUIRES: size >= 1. `queries` (name -> SQL) are prepared on every connection.
@@ -69,7 +68,7 @@ class ConnectionPool {
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable cv_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  int open_ = 0;     // connections leased out or idle, plus ones being opened
+  int open_ = 0;  // connections leased out or idle, plus ones being opened
   int waiting_ = 0;
   uint64_t generation_ = 0;
 };

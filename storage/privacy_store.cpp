@@ -25,15 +25,6 @@ const QueryName kLiveLists("subscription-lists-of-subscriber");
 const QueryName kSubscriberByEmail("subscriber-by-email");
 const QueryName kInsertCompleted("privacy-request-insert-completed");
 
-nlohmann::json ErasureJson(const ErasureCounts& c) {
-  return {{"subscriptions", c.subscriptions},
-          {"consent_events", c.consent_events},
-          {"queued_mails", c.queued_mails},
-          {"subscriber_deleted", c.subscriber_deleted},
-          {"sync_rows_replaced", c.sync_rows_replaced},
-          {"cleverreach_notified", c.cleverreach_notified}};
-}
-
 // Reads a token row (see privacy.sql) into `t`; false when the token is unknown.
 bool ReadTicket(const pqxx::result& r, PrivacyTicket* t, int64_t* id, std::string* email) {
   if (r.empty()) return false;
@@ -76,6 +67,23 @@ std::vector<PrivacyRequestRecord> RequestsOf(pqxx::work& txn, const std::string&
   }
   return out;
 }
+
+// The primitive operations on one address, inside the request's transaction.
+class TxnPrivacyActions : public PrivacyActions {
+ public:
+  TxnPrivacyActions(pqxx::work& txn, const std::string& email, const PrivacyStoreOptions& options)
+      : txn_(txn), email_(email), options_(options) {}
+  ErasureCounts Erase() override { return EraseInTxn(txn_, email_, options_.cleverreach_enabled); }
+  int64_t LiftSuppressions() override { return LiftSuppressionsInTxn(txn_, email_, "privacy"); }
+  int64_t Unsubscribe() override {
+    return optin::Unsubscribe(txn_, email_, options_.unsubscribe_scope);
+  }
+
+ private:
+  pqxx::work& txn_;
+  const std::string& email_;
+  const PrivacyStoreOptions& options_;
+};
 
 }  // namespace
 
@@ -126,7 +134,7 @@ Result<PrivacyTicket> PrivacyStore::Peek(const std::string& token_hash) {
   return ticket;
 }
 
-Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash) {
+Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash, const CarryFn& carry) {
   PrivacyTicket t;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     t = PrivacyTicket();
@@ -136,28 +144,14 @@ Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash) {
       return Status::Ok();
     if (t.state != PrivacyTicket::State::kOpen) return Status::Ok();
     const std::string hash = AddressHash(email);
-    nlohmann::json outcome = {{"type", PrivacyTypeName(t.type)}};
-    switch (t.type) {
-      case PrivacyRequestType::kAccess:
-        break;
-      case PrivacyRequestType::kErasure:
-        t.erasure = EraseInTxn(txn, email, options_.cleverreach_enabled);
-        outcome["erased"] = ErasureJson(t.erasure);
-        break;
-      case PrivacyRequestType::kObjection:
-        t.changed = LiftSuppressionsInTxn(txn, email, "privacy");
-        outcome["suppressions_lifted"] = t.changed;
-        break;
-      case PrivacyRequestType::kUnsubscribe:
-        t.changed = Unsubscribe(txn, email, options_.unsubscribe_scope);
-        outcome["subscriptions_ended"] = t.changed;
-        break;
-    }
-    txn.exec_prepared(kComplete, id, outcome.dump());
-    // After an erasure the address no longer exists: the request row (hash only) is the record.
-    if (t.type != PrivacyRequestType::kErasure)
-      txn.exec_prepared(kEvent, hash, "privacy_completed", outcome.dump());
-    if (t.type == PrivacyRequestType::kAccess) {
+    TxnPrivacyActions actions(txn, email, options_);
+    PrivacyDone done = carry(t.type, actions);
+    t.erasure = done.erasure;
+    t.changed = done.changed;
+    txn.exec_prepared(kComplete, id, done.outcome.dump());
+    if (done.record_event)
+      txn.exec_prepared(kEvent, hash, "privacy_completed", done.outcome.dump());
+    if (done.export_data) {
       t.record = DescribeInTxn(txn, email);
       t.requests = RequestsOf(txn, hash);
     }
@@ -173,7 +167,7 @@ Result<ErasureCounts> PrivacyStore::Erase(const std::string& email) {
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     counts = EraseInTxn(txn, email, options_.cleverreach_enabled, "admin");
     nlohmann::json outcome = {
-        {"type", "erasure"}, {"channel", "admin"}, {"erased", ErasureJson(counts)}};
+        {"type", "erasure"}, {"channel", "admin"}, {"erased", ErasureCountsJson(counts)}};
     txn.exec_prepared(kInsertCompleted, "erasure", AddressHash(email), outcome.dump());
     return Status::Ok();
   });

@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "service/base/config.h"
-#include "service/domain/model.h"
-#include "service/domain/privacy_model.h"
 #include "service/base/status.h"
+#include "service/domain/model.h"
+#include "service/domain/privacy_actions.h"
+#include "service/domain/privacy_model.h"
 #include "storage/subscriber_store.h"
 
 namespace optin {
@@ -51,8 +52,10 @@ class PrivacyStore {
 
   // The request behind `token_hash`, changing nothing.
   Result<PrivacyTicket> Peek(const std::string& token_hash);
-  // Carries the request behind `token_hash` out (single use).
-  Result<PrivacyTicket> CarryOut(const std::string& token_hash);
+  // Carries the request behind `token_hash` out (single use): `carry` decides what to do with the
+  // primitive operations offered, in the request's transaction; the store records the outcome.
+  using CarryFn = std::function<PrivacyDone(PrivacyRequestType type, PrivacyActions& actions)>;
+  Result<PrivacyTicket> CarryOut(const std::string& token_hash, const CarryFn& carry);
 
   // Erasure without a verification mail (admin); recorded as a completed request.
   Result<ErasureCounts> Erase(const std::string& email);

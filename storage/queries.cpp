@@ -34,7 +34,8 @@ Result<std::map<std::string, std::string>> ParseNamedQueries(const std::string& 
     std::string sql = Trim(body);
     while (!sql.empty() && sql.back() == ';') sql = Trim(sql.substr(0, sql.size() - 1));
     if (sql.empty()) return Status::Internal("query '" + name + "' has no SQL");
-    if (!queries.emplace(name, sql).second) return Status::Internal("query '" + name + "' defined twice");
+    if (!queries.emplace(name, sql).second)
+      return Status::Internal("query '" + name + "' defined twice");
     return Status::Ok();
   };
   while (std::getline(in, line)) {
@@ -62,11 +63,13 @@ Result<std::map<std::string, std::string>> LoadNamedQueries() {
     auto parsed = ParseNamedQueries(file.contents);
     if (!parsed.ok()) return Status::Internal(path + ": " + parsed.status().message());
     for (auto& [n, sql] : *parsed) {
-      if (!all.emplace(n, sql).second) return Status::Internal("query '" + n + "' defined in two files");
+      if (!all.emplace(n, sql).second)
+        return Status::Internal("query '" + n + "' defined in two files");
     }
   }
   for (const auto& n : RegisteredQueryNames()) {
-    if (!all.count(n)) return Status::Internal("named query '" + n + "' is missing from sql/queries");
+    if (!all.count(n))
+      return Status::Internal("named query '" + n + "' is missing from sql/queries");
   }
   return all;
 }

@@ -29,7 +29,7 @@ struct PurgeCounts {
   int64_t confirmation_tokens = 0;
   int64_t privacy_tokens = 0;
   int64_t privacy_requests = 0;
-  int64_t dead_upserts = 0;  // upsert dead letters older than the consent retention
+  int64_t dead_upserts = 0;    // upsert dead letters older than the consent retention
   int64_t pow_challenges = 0;  // spent proof-of-work challenges past their expiry
 };
 

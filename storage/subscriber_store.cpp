@@ -23,8 +23,9 @@ SubscriberRecord DescribeInTxn(pqxx::work& txn, const std::string& email) {
     rec.name = sub[0][3].c_str();
     rec.created_at = sub[0][4].c_str();
     for (const auto& r : txn.exec_prepared(kSubscriptionsOf, sub[0][0].as<int64_t>())) {
-      rec.subscriptions.push_back(SubscriptionRecord{r[0].as<int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
-                                                     r[4].c_str(), r[5].c_str(), r[6].c_str(), r[7].c_str()});
+      rec.subscriptions.push_back(SubscriptionRecord{r[0].as<int64_t>(), r[1].c_str(), r[2].c_str(),
+                                                     r[3].c_str(), r[4].c_str(), r[5].c_str(),
+                                                     r[6].c_str(), r[7].c_str()});
     }
   }
   for (const auto& r : txn.exec_prepared(kEventsOf, rec.email_hash)) {
@@ -45,7 +46,8 @@ SubscriberRecord DescribeInTxn(pqxx::work& txn, const std::string& email) {
     rec.events.push_back(std::move(e));
   }
   for (const auto& r : txn.exec_prepared(kSuppressionsOf, rec.email_hash)) {
-    rec.suppressions.push_back(SuppressionEntry{r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str()});
+    rec.suppressions.push_back(
+        SuppressionEntry{r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str()});
   }
   return rec;
 }

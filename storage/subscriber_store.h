@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "service/domain/model.h"
 #include "service/base/status.h"
+#include "service/domain/model.h"
 
 namespace optin {
 

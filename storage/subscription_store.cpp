@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/domain/address.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 #include "storage/row_mapping.h"
@@ -23,14 +22,16 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
   std::string outcome;
   nlohmann::json detail = {{"language", cmd.language},
                            {"name_given", !cmd.name.empty()},
-                           {"consent_checkbox", !cmd.consent_text_sha256.empty()}};
-  // One statement (the optin_signup function, V006): one round trip, atomic without BEGIN/COMMIT.
+                           {"consent_checkbox", cmd.consent_checkbox}};
+  // One statement (the optin_signup function, sql/functions/20_signup.sql): one round trip,
+  // atomic without BEGIN/COMMIT.
   Status s = RunStatement(pool_, [&](pqxx::nontransaction& txn) {
-    outcome = txn.exec_prepared1(kSignup, cmd.email, cmd.email_hash, cmd.name, AddressDomain(cmd.email),
-                                 cmd.list_id, cmd.language, cmd.page_url, cmd.client.ip, cmd.client.user_agent,
-                                 cmd.consent_text_sha256, cmd.consent_text, detail.dump(), mail.token_hash,
-                                 mail.ttl_seconds, mail.message_id, mail.message)[0]
-                  .c_str();
+    outcome =
+        txn.exec_prepared1(kSignup, cmd.email, cmd.email_hash, cmd.name, cmd.list_id, cmd.language,
+                           cmd.page_url, cmd.client.ip, cmd.client.user_agent,
+                           cmd.consent_text_sha256, cmd.consent_text, detail.dump(),
+                           mail.token_hash, mail.ttl_seconds, mail.message_id, mail.message)[0]
+            .c_str();
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -41,10 +42,12 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
   return Status::Internal("unexpected signup outcome");
 }
 
-Result<ConfirmOutcome> SubscriptionStore::Confirm(const std::string& token_hash, const ClientInfo& client) {
+Result<ConfirmOutcome> SubscriptionStore::Confirm(const std::string& token_hash,
+                                                  const ClientInfo& client) {
   ConfirmOutcome out;
   std::string outcome;
-  // One statement (the optin_confirm function, V009): one round trip, atomic without BEGIN/COMMIT.
+  // One statement (the optin_confirm function, sql/functions/30_confirm.sql): one round trip,
+  // atomic without BEGIN/COMMIT.
   Status s = RunStatement(pool_, [&](pqxx::nontransaction& txn) {
     pqxx::row row = txn.exec_prepared1(kConfirmAll, token_hash, client.ip, client.user_agent);
     outcome = row[0].c_str();
@@ -55,15 +58,21 @@ Result<ConfirmOutcome> SubscriptionStore::Confirm(const std::string& token_hash,
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  if (outcome == "not_found") out.result = ConfirmResult::kNotFound;
-  else if (outcome == "already_confirmed") out.result = ConfirmResult::kAlreadyConfirmed;
-  else if (outcome == "expired") out.result = ConfirmResult::kExpired;
-  else if (outcome == "confirmed") out.result = ConfirmResult::kConfirmed;
-  else return Status::Internal("unexpected confirmation outcome");
+  if (outcome == "not_found")
+    out.result = ConfirmResult::kNotFound;
+  else if (outcome == "already_confirmed")
+    out.result = ConfirmResult::kAlreadyConfirmed;
+  else if (outcome == "expired")
+    out.result = ConfirmResult::kExpired;
+  else if (outcome == "confirmed")
+    out.result = ConfirmResult::kConfirmed;
+  else
+    return Status::Internal("unexpected confirmation outcome");
   return out;
 }
 
-Result<UnsubscribeOutcome> SubscriptionStore::Unsubscribe(int64_t subscription_id, UnsubscribeChannel channel,
+Result<UnsubscribeOutcome> SubscriptionStore::Unsubscribe(int64_t subscription_id,
+                                                          UnsubscribeChannel channel,
                                                           UnsubscribeScope scope) {
   UnsubscribeOutcome out;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {

@@ -29,7 +29,8 @@ SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
                                     a.channel, a.email);
     result.ended_subscriptions = ended[0].as<int>();
   }
-  auto added = txn.exec_prepared(kSuppressionAdd, a.email_hash, a.email, list_param, a.reason, a.channel);
+  auto added =
+      txn.exec_prepared(kSuppressionAdd, a.email_hash, a.email, list_param, a.reason, a.channel);
   result.new_suppression = !added.empty();
   if (result.new_suppression) {
     nlohmann::json detail = {{"scope", a.list_id == 0 ? "global" : "list"}, {"reason", a.reason}};
@@ -39,8 +40,10 @@ SuppressResult UnsubscribeAndSuppress(pqxx::work& txn, const SuppressArgs& a) {
       subscriber_text = std::to_string(a.subscriber_id);
       subscriber = subscriber_text.c_str();
     }
-    txn.exec_prepared(kEventSimple, subscriber, list_param, a.email_hash, "suppressed", a.channel, detail.dump());
-    if (a.list_id == 0) txn.exec_prepared(kSyncEnqueueAddress, "blacklist_add", a.email, a.email_hash);
+    txn.exec_prepared(kEventSimple, subscriber, list_param, a.email_hash, "suppressed", a.channel,
+                      detail.dump());
+    if (a.list_id == 0)
+      txn.exec_prepared(kSyncEnqueueAddress, "blacklist_add", a.email, a.email_hash);
   }
   if (a.subscriber_id != 0) txn.exec_prepared(kDropProfile, a.subscriber_id);
   return result;
@@ -74,7 +77,8 @@ int LiftSuppressionsInTxn(pqxx::work& txn, const std::string& email, const std::
     subscriber = subscriber_text.c_str();
   }
   nlohmann::json detail = {{"entries", removed}};
-  txn.exec_prepared(kEventSimple, subscriber, nullptr, hash, "suppression_lifted", channel, detail.dump());
+  txn.exec_prepared(kEventSimple, subscriber, nullptr, hash, "suppression_lifted", channel,
+                    detail.dump());
   if (global) txn.exec_prepared(kSyncEnqueueAddress, "blacklist_remove", email, hash);
   return removed;
 }

@@ -15,8 +15,8 @@ struct SuppressArgs {
   int64_t subscriber_id = 0;  // 0 = the address has no subscriber row
   std::string email;          // normalised
   std::string email_hash;
-  int64_t list_id = 0;        // 0 = global suppression (every list)
-  std::string channel;        // link, one-click, cleverreach, admin, privacy
+  int64_t list_id = 0;  // 0 = global suppression (every list)
+  std::string channel;  // link, one-click, cleverreach, admin, privacy
   std::string reason;
 };
 

@@ -54,7 +54,8 @@ Status Exec(ConnectionPool& pool, const QueryName& q) {
 }  // namespace
 
 Result<int> SyncOutboxStore::ProcessDue(
-    int limit, const std::function<std::vector<SyncOutcome>(const std::vector<SyncItem>&)>& deliver) {
+    int limit,
+    const std::function<std::vector<SyncOutcome>(const std::vector<SyncItem>&)>& deliver) {
   int claimed = 0;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     std::vector<SyncItem> items;
@@ -126,6 +127,7 @@ Result<SyncStatus> SyncOutboxStore::Snapshot() {
     st.last_error_at = r[5].c_str();
     st.last_error = r[6].c_str();
     st.last_pull_at = r[7].c_str();
+    st.unsubscribe_pending_oldest_seconds = r[8].as<int64_t>();
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -137,8 +139,8 @@ Result<std::vector<DeadLetter>> SyncOutboxStore::DeadLetters() {
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     out.clear();
     for (const auto& r : txn.exec_prepared(kDeadLetters)) {
-      out.push_back(DeadLetter{r[0].as<int64_t>(), r[1].c_str(), r[2].c_str(), r[3].as<int>(), r[4].c_str(),
-                               r[5].c_str()});
+      out.push_back(DeadLetter{r[0].as<int64_t>(), r[1].c_str(), r[2].c_str(), r[3].as<int>(),
+                               r[4].c_str(), r[5].c_str()});
     }
     return Status::Ok();
   });
@@ -150,7 +152,8 @@ Result<int64_t> SyncOutboxStore::RetryDead(int64_t id) {
   int64_t n = 0;
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     std::string id_text = std::to_string(id);
-    n = static_cast<int64_t>(txn.exec_prepared(kRetryDead, id == 0 ? nullptr : id_text.c_str()).affected_rows());
+    n = static_cast<int64_t>(
+        txn.exec_prepared(kRetryDead, id == 0 ? nullptr : id_text.c_str()).affected_rows());
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -168,7 +171,8 @@ Result<std::vector<std::string>> SyncOutboxStore::Groups() {
   return out;
 }
 
-Status SyncOutboxStore::InboxAdd(const std::string& event, const std::string& group_id, const std::string& pool_id) {
+Status SyncOutboxStore::InboxAdd(const std::string& event, const std::string& group_id,
+                                 const std::string& pool_id) {
   return RunTransaction(pool_, [&](pqxx::work& txn) {
     txn.exec_prepared(kInboxInsert, event, group_id, pool_id);
     return Status::Ok();

@@ -10,40 +10,19 @@
 #include <vector>
 
 #include "service/base/status.h"
+#include "service/domain/sync_outbox.h"
 
 namespace optin {
 
 class ConnectionPool;
-
-// One claimed row; for upserts the receiver as it is now.
-struct SyncItem {
-  int64_t id = 0;
-  std::string action;  // upsert_receiver, deactivate_receiver, blacklist_add, blacklist_remove, delete_receiver
-  int attempts = 0;
-  std::string email;
-  std::string email_hash;
-  std::string group_id;  // "" = the list has no group (upserts become obsolete)
-  std::string status;    // subscription status, for upserts
-  int64_t registered = 0;
-  int64_t activated = 0;
-  std::string source;
-  std::string name;
-  std::string language;
-  int64_t subscription_id = 0;
-};
-
-struct SyncOutcome {
-  enum class Kind { kDelivered, kRetry, kDead, kPostpone };
-  Kind kind = Kind::kDelivered;
-  std::chrono::milliseconds delay{0};  // kRetry, kPostpone
-  std::string error;                   // kRetry, kDead: short, no address, no secret
-};
 
 struct SyncStatus {
   int64_t queued = 0;  // not dead
   int64_t due = 0;
   int64_t oldest_due_age_seconds = 0;
   int64_t dead = 0;
+  int64_t unsubscribe_pending_oldest_seconds =
+      0;  // oldest withdrawal CleverReach has not acknowledged
   std::string last_success_at, last_error_at, last_error, last_pull_at;
 };
 
@@ -54,42 +33,36 @@ struct DeadLetter {
   std::string last_error, dead_at;
 };
 
-struct InboxItem {
-  int64_t id = 0;
-  std::string group_id, pool_id;
-  int attempts = 0;
-};
-
-class SyncOutboxStore {
+class SyncOutboxStore : public SyncOutbox {
  public:
   explicit SyncOutboxStore(ConnectionPool& pool) : pool_(pool) {}
 
   // Claims up to `limit` due rows and calls `deliver` with them while they stay locked; applies
   // the outcomes (one per item, same order) and commits. Returns how many rows were claimed.
   // A crash before the commit releases the rows, so nothing is lost (sends are idempotent).
-  Result<int> ProcessDue(int limit,
-                         const std::function<std::vector<SyncOutcome>(const std::vector<SyncItem>&)>& deliver);
+  Result<int> ProcessDue(int limit, const DeliverFn& deliver) override;
   // Milliseconds until the next row falls due; -1 when nothing waits.
-  Result<int64_t> NextDueInMs();
+  Result<int64_t> NextDueInMs() override;
 
   // Records whether this deployment runs the sync (serve and sync call it at start). While off,
   // no outbox row that holds an address is queued (a trigger drops it) and such rows already
   // queued are deleted; turning it on makes a reconciliation due.
   Status SetEnabled(bool enabled);
 
-  Status RecordSuccess();
-  Status RecordError(const std::string& message);
-  Status RecordPull();
+  Status RecordSuccess() override;
+  Status RecordError(const std::string& message) override;
+  Status RecordPull() override;
   Result<SyncStatus> Snapshot();
   Result<std::vector<DeadLetter>> DeadLetters();
   // Requeues dead letters: all when id == 0. Returns how many.
   Result<int64_t> RetryDead(int64_t id);
   // The CleverReach groups lists are synced to.
-  Result<std::vector<std::string>> Groups();
+  Result<std::vector<std::string>> Groups() override;
 
-  Status InboxAdd(const std::string& event, const std::string& group_id, const std::string& pool_id);
+  Status InboxAdd(const std::string& event, const std::string& group_id,
+                  const std::string& pool_id);
   // Like ProcessDue for webhook deliveries: `handle` returns true when done (or to be dropped).
-  Result<int> ProcessInbox(const std::function<bool(const InboxItem&)>& handle);
+  Result<int> ProcessInbox(const std::function<bool(const InboxItem&)>& handle) override;
 
  private:
   ConnectionPool& pool_;

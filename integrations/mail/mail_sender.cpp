@@ -11,6 +11,8 @@ std::unique_ptr<MailSender> MakeMailSender(const Config& config) {
     s.url = config.smtp_url;
     s.user = config.smtp_user;
     s.password = config.smtp_password;
+    s.tls = config.smtp_tls;
+    s.ca_file = config.smtp_ca_file;
     return std::make_unique<SmtpMailSender>(std::move(s));
   }
   return std::make_unique<EmlFileMailSender>(config.mail_dir);

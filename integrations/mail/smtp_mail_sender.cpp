@@ -30,6 +30,10 @@ size_t ReadCallback(char* buffer, size_t size, size_t nitems, void* userdata) {
 // Authentication failures are the operator's to fix, not the mail's fault: retried.
 Status MapFailure(CURLcode code, long smtp_code) {
   std::string what = std::string("smtp: ") + curl_easy_strerror(code);
+  if (code == CURLE_USE_SSL_FAILED)
+    what = "smtp: the server offers no STARTTLS and OPTIN_SMTP_TLS is required";
+  if (code == CURLE_PEER_FAILED_VERIFICATION)
+    what += " (check OPTIN_SMTP_CA_FILE and the host name in OPTIN_SMTP_URL)";
   if (smtp_code > 0) what += " (server said " + std::to_string(smtp_code) + ")";
   if (smtp_code >= 500 && smtp_code < 600 && code != CURLE_LOGIN_DENIED) {
     return Status::InvalidArgument("mail_rejected", what);
@@ -60,7 +64,14 @@ Status SmtpMailSender::Send(const std::string& from, const std::string& to,
   if (rcpt == nullptr) return Status::Unavailable("smtp: out of memory");
   curl_easy_setopt(curl, CURLOPT_URL, settings_.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  // required: STARTTLS or the transfer fails before any AUTH or MAIL (CURLE_USE_SSL_FAILED).
+  long use_ssl = settings_.tls == SmtpTls::kRequired        ? CURLUSESSL_ALL
+                 : settings_.tls == SmtpTls::kOpportunistic ? CURLUSESSL_TRY
+                                                            : CURLUSESSL_NONE;
+  curl_easy_setopt(curl, CURLOPT_USE_SSL, use_ssl);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!settings_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
   if (!settings_.user.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.user.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.password.c_str());

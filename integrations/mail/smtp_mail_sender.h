@@ -1,5 +1,6 @@
-// SmtpMailSender: delivers mail over SMTP with libcurl (smtp:// with STARTTLS when offered,
-// smtps:// with implicit TLS, optional AUTH). Keeps one curl handle, so consecutive mails reuse
+// SmtpMailSender: delivers mail over SMTP with libcurl (smtp:// with STARTTLS, demanded or when
+// offered per SmtpTls; smtps:// with implicit TLS; certificates always verified; optional AUTH,
+// never sent before TLS unless TLS is off). Keeps one curl handle, so consecutive mails reuse
 // the connection. One per thread (not safe for concurrent use).
 #pragma once
 
@@ -13,6 +14,8 @@ struct SmtpSettings {
   std::string url;   // smtp://host:port or smtps://host:port
   std::string user;  // empty = no AUTH
   std::string password;
+  SmtpTls tls = SmtpTls::kRequired;  // see Config::smtp_tls
+  std::string ca_file;               // empty = the system's CAs
   long connect_timeout_seconds = 10;
   long total_timeout_seconds = 60;
 };

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
-#include "service/domain/address.h"
 #include "service/base/text.h"
+#include "service/domain/address.h"
 
 namespace optin {
 namespace {
@@ -106,7 +106,8 @@ Status Importer::Finish() {
   }
   // Rejections arrive out of line order (a batch's outcomes after later rows were parsed).
   auto& rejected = report_.rejected;
-  std::sort(rejected.begin(), rejected.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+  std::sort(rejected.begin(), rejected.end(),
+            [](const auto& a, const auto& b) { return a.line < b.line; });
   if (rejected.size() > kMaxRejected) rejected.resize(kMaxRejected);
   return error_;
 }
@@ -116,7 +117,8 @@ void Importer::Reject(size_t line, const char* reason) {
   auto& rejected = report_.rejected;
   rejected.push_back({line, reason});
   if (rejected.size() >= 2 * kMaxRejected) {
-    std::sort(rejected.begin(), rejected.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+    std::sort(rejected.begin(), rejected.end(),
+              [](const auto& a, const auto& b) { return a.line < b.line; });
     rejected.resize(kMaxRejected);
   }
 }
@@ -182,7 +184,8 @@ Status Importer::Flush() {
   }
   InFlight batch;
   batch.lines = std::move(batch_lines_);
-  batch.outcomes = std::async(std::launch::async, [this, rows = std::move(batch_)] { return store_.ImportBatch(rows); });
+  batch.outcomes = std::async(
+      std::launch::async, [this, rows = std::move(batch_)] { return store_.ImportBatch(rows); });
   in_flight_.push_back(std::move(batch));
   batch_.clear();
   batch_lines_.clear();

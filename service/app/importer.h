@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "service/base/status.h"
 #include "service/domain/csv_reader.h"
 #include "service/domain/model.h"
-#include "service/base/status.h"
 #include "storage/import_store.h"
 
 namespace optin {

@@ -13,7 +13,7 @@ constexpr std::chrono::milliseconds kListenRetry{5'000};  // polling covers the 
 
 }  // namespace
 
-Mailer::Mailer(MailOutboxStore& store, std::unique_ptr<MailSender> sender, std::string from,
+Mailer::Mailer(MailOutbox& store, std::unique_ptr<MailSender> sender, std::string from,
                std::unique_ptr<NotificationListener> listener)
     : store_(store),
       sender_(std::move(sender)),

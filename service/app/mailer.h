@@ -12,7 +12,7 @@
 
 #include "integrations/mail/mail_sender.h"
 #include "service/app/worker.h"
-#include "storage/mail_outbox_store.h"
+#include "service/domain/mail_outbox.h"
 #include "storage/notification_listener.h"
 
 namespace optin {
@@ -29,7 +29,7 @@ class Mailer : public Worker {
   static constexpr std::chrono::milliseconds kPollInterval{500};
 
   // `from` is the envelope sender (Config::mail_from). `listener` may be null: then it polls.
-  Mailer(MailOutboxStore& store, std::unique_ptr<MailSender> sender, std::string from,
+  Mailer(MailOutbox& store, std::unique_ptr<MailSender> sender, std::string from,
          std::unique_ptr<NotificationListener> listener);
 
   const char* name() const override { return "mailer"; }
@@ -41,7 +41,7 @@ class Mailer : public Worker {
   bool Drain(StopSignal& stop);
   void WaitForWork(StopSignal& stop);
 
-  MailOutboxStore& store_;
+  MailOutbox& store_;
   const std::unique_ptr<MailSender> sender_;
   const std::string from_;
   const std::unique_ptr<NotificationListener> listener_;

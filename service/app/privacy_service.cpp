@@ -1,11 +1,11 @@
 #include "service/app/privacy_service.h"
 
-#include "service/domain/address.h"
-#include "service/pages/mails.h"
-#include "service/domain/links.h"
 #include "service/base/log.h"
-#include "service/pages/mail_compose.h"
+#include "service/domain/address.h"
+#include "service/domain/links.h"
 #include "service/domain/tokens.h"
+#include "service/pages/mail_compose.h"
+#include "service/pages/mails.h"
 
 namespace optin {
 namespace {
@@ -26,6 +26,30 @@ Result<PrivacyTicket> ToResult(Result<PrivacyTicket> ticket) {
 }
 
 }  // namespace
+
+PrivacyDone CarryOutPrivacyRequest(PrivacyRequestType type, PrivacyActions& actions) {
+  PrivacyDone done;
+  done.outcome = {{"type", PrivacyTypeName(type)}};
+  switch (type) {
+    case PrivacyRequestType::kAccess:
+      done.export_data = true;
+      break;
+    case PrivacyRequestType::kErasure:
+      done.erasure = actions.Erase();
+      done.outcome["erased"] = ErasureCountsJson(done.erasure);
+      done.record_event = false;  // the address no longer exists: the request row is the record
+      break;
+    case PrivacyRequestType::kObjection:
+      done.changed = actions.LiftSuppressions();
+      done.outcome["suppressions_lifted"] = done.changed;
+      break;
+    case PrivacyRequestType::kUnsubscribe:
+      done.changed = actions.Unsubscribe();
+      done.outcome["subscriptions_ended"] = done.changed;
+      break;
+  }
+  return done;
+}
 
 Result<PrivacyRequestResult> PrivacyService::Request(const PrivacyRequestInput& in) {
   auto email = NormalizeAddress(in.email);
@@ -50,9 +74,8 @@ Result<PendingMail> PrivacyService::RenderVerificationMail(const std::string& em
                                                            PrivacyRequestType type,
                                                            const std::string& language) const {
   RandomToken token = NewRandomToken();
-  MailText text =
-      PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
-                              PrivacyConfirmUrl(config_, token.token));
+  MailText text = PrivacyVerificationMail(ParseLanguage(language), PrivacyTypeName(type),
+                                          PrivacyConfirmUrl(config_, token.token));
   return ComposeTokenMail(config_, "", email, language, text, token,
                           std::chrono::duration_cast<std::chrono::seconds>(kLinkTtl));
 }
@@ -66,7 +89,7 @@ Result<PrivacyTicket> PrivacyService::Peek(const std::string& token) {
 Result<PrivacyTicket> PrivacyService::Confirm(const std::string& token) {
   std::string hash = RandomTokenHash(token);
   if (hash.empty()) return InvalidToken();
-  auto ticket = ToResult(store_.CarryOut(hash));
+  auto ticket = ToResult(store_.CarryOut(hash, CarryOutPrivacyRequest));
   if (ticket.ok()) LogInfo("privacy_request_completed", {{"type", PrivacyTypeName(ticket->type)}});
   return ticket;
 }

@@ -7,8 +7,9 @@
 #include <string>
 
 #include "service/base/config.h"
-#include "service/domain/privacy_model.h"
 #include "service/base/status.h"
+#include "service/domain/privacy_actions.h"
+#include "service/domain/privacy_model.h"
 #include "storage/privacy_store.h"
 
 namespace optin {
@@ -18,6 +19,11 @@ struct PrivacyRequestInput {
   std::string type;      // access, erasure, objection, unsubscribe
   std::string language;  // optional: de, nl, en
 };
+
+// Which request kind does what: access changes nothing (the ticket gets the export), erasure
+// deletes everything about the address, objection lifts its suppressions, unsubscribe ends its
+// subscriptions and suppresses it. Called by PrivacyStore::CarryOut inside the transaction.
+PrivacyDone CarryOutPrivacyRequest(PrivacyRequestType type, PrivacyActions& actions);
 
 class PrivacyService {
  public:

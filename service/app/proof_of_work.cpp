@@ -21,7 +21,9 @@ Status PowRequired() {
 }
 
 ProofOfWork::ProofOfWork(const Config& config, PowStore& store)
-    : mode_(config.pow), maxnumber_(config.pow_maxnumber), key_(AltchaKey(config.secret)),
+    : mode_(config.pow),
+      maxnumber_(config.pow_maxnumber),
+      key_(AltchaKey(config.secret)),
       store_(store) {}
 
 AltchaChallenge ProofOfWork::NewChallenge() const {
@@ -38,8 +40,8 @@ Status ProofOfWork::Redeem(const std::string& payload) const {
   if (!first.ok()) return first.status();
   if (!*first) {
     LogInfo("pow_replayed");
-    return Status::InvalidArgument("pow_invalid",
-                                   "the proof of work is not valid: this challenge was already used");
+    return Status::InvalidArgument(
+        "pow_invalid", "the proof of work is not valid: this challenge was already used");
   }
   return Status::Ok();
 }

@@ -11,10 +11,10 @@
 #include <string>
 
 #include "service/base/config.h"
+#include "service/base/status.h"
 #include "service/domain/model.h"
 #include "service/domain/rate_limiter.h"
 #include "service/domain/signup.h"
-#include "service/base/status.h"
 
 namespace optin {
 

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <set>
 #include <unordered_set>
 
-#include "service/domain/address.h"
 #include "service/base/log.h"
+#include "service/domain/address.h"
+#include "service/domain/retry_policy.h"
 
 namespace optin {
 namespace {
@@ -18,6 +18,13 @@ using std::chrono::milliseconds;
 SyncOutcome Delivered() { return SyncOutcome{SyncOutcome::Kind::kDelivered, milliseconds(0), ""}; }
 SyncOutcome Postponed(milliseconds d) { return SyncOutcome{SyncOutcome::Kind::kPostpone, d, ""}; }
 
+// A withdrawal (the person unsubscribed, was suppressed or erased) must reach CleverReach within 48
+// hours (CONTRACT §6): it is retried for as long as it takes and never becomes a dead letter.
+bool IsWithdrawal(const SyncItem& item) {
+  return item.action == "deactivate_receiver" || item.action == "blacklist_add" ||
+         item.action == "delete_receiver";
+}
+
 bool IsPermanent(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
          s.code() == StatusCode::kConflict || s.code() == StatusCode::kPayloadTooLarge;
@@ -25,7 +32,7 @@ bool IsPermanent(const Status& s) {
 
 }  // namespace
 
-SyncWorker::SyncWorker(const Config& config, SyncOutboxStore& outbox, SuppressionStore& suppressions,
+SyncWorker::SyncWorker(const Config& config, SyncOutbox& outbox, UnsubscribeRecorder& suppressions,
                        std::unique_ptr<cleverreach::CleverReachApi> api,
                        std::function<std::string(int64_t)> unsubscribe_url,
                        std::unique_ptr<NotificationListener> listener)
@@ -37,11 +44,8 @@ SyncWorker::SyncWorker(const Config& config, SyncOutboxStore& outbox, Suppressio
       listener_(std::move(listener)) {}
 
 milliseconds SyncWorker::Backoff(int attempts) const {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  double base = static_cast<double>(config_.sync_retry_base.count());
-  double delay = std::min(base * static_cast<double>(1LL << std::min(attempts, 20)), 3'600'000.0);
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  return milliseconds(std::max<int64_t>(1, static_cast<int64_t>(delay * jitter(rng))));
+  return RetryDelay(RetryPolicy{config_.sync_retry_base, config_.sync_retry_max}, attempts,
+                    RandomUnit());
 }
 
 cleverreach::Receiver SyncWorker::ReceiverOf(const SyncItem& item) const {
@@ -50,7 +54,8 @@ cleverreach::Receiver SyncWorker::ReceiverOf(const SyncItem& item) const {
   r.registered = item.registered;
   r.activated = item.activated;
   r.source = item.source.empty() ? "optin" : item.source.substr(0, 250);
-  r.attributes = {{"language", item.language}, {"unsubscribe_url", unsubscribe_url_(item.subscription_id)}};
+  r.attributes = {{"language", item.language},
+                  {"unsubscribe_url", unsubscribe_url_(item.subscription_id)}};
   if (!item.name.empty()) r.attributes["name"] = item.name;
   return r;
 }
@@ -60,17 +65,27 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
   pass_failed_ = true;
   std::string error = std::string(s.error().empty() ? "error" : s.error()) + ": " + s.message();
   if (s.code() == StatusCode::kRateLimited) {
-    halt_ = s.retry_after() > 0 ? milliseconds(s.retry_after() * 1000LL) : config_.sync_rate_limit_backoff;
+    halt_ = s.retry_after() > 0 ? milliseconds(s.retry_after() * 1000LL)
+                                : config_.sync_rate_limit_backoff;
     paused_until_ = Clock::now() + halt_;
     out = Postponed(halt_);
     LogWarn("cleverreach_rate_limited", {{"retry_after_ms", halt_.count()}});
     return;
   }
-  bool dead = IsPermanent(s) || item.attempts + 1 >= kMaxAttempts;
-  out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, Backoff(item.attempts), error};
+  bool withdrawal = IsWithdrawal(item);
+  bool dead = !withdrawal && (IsPermanent(s) || item.attempts + 1 >= kMaxAttempts);
+  // A withdrawal CleverReach refuses for good is retried at the cap, and loudly: a person who
+  // unsubscribed is still on the list there until someone looks.
+  milliseconds wait = withdrawal && IsPermanent(s) ? Backoff(40) : Backoff(item.attempts);
+  out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, wait, error};
   if (dead) {
     ++counters_.dead;
     LogWarn("sync_dead_letter", {{"id", item.id}, {"action", item.action}, {"error", error}});
+  } else if (withdrawal && IsPermanent(s)) {
+    LogError("sync_withdrawal_refused", {{"id", item.id},
+                                         {"action", item.action},
+                                         {"error", error},
+                                         {"attempts", item.attempts + 1}});
   }
   // CleverReach is struggling: the rest of this batch waits instead of hammering it.
   if (!IsPermanent(s)) halt_ = Backoff(0);
@@ -78,7 +93,12 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
 
 void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<size_t>& idx,
                                 const std::vector<SyncItem>& items, std::vector<SyncOutcome>& out) {
-  int64_t gid = std::stoll(group_id);
+  auto parsed = ParseGroupId(group_id);
+  if (!parsed.ok()) {
+    for (size_t i : idx) Fail(parsed.status(), items[i], out[i]);  // permanent: dead letters
+    return;
+  }
+  const int64_t gid = *parsed;
   size_t pos = 0;
   while (pos < idx.size()) {
     size_t n = std::min(batch_size_, idx.size() - pos);
@@ -119,8 +139,9 @@ void SyncWorker::DeliverUpserts(const std::string& group_id, const std::vector<s
       if (single.ok() && !single->succeeded.empty()) {
         out[i] = Delivered();
       } else {
-        Fail(single.ok() ? Status::Unavailable("CleverReach did not accept the receiver") : single.status(), items[i],
-             out[i]);
+        Fail(single.ok() ? Status::Unavailable("CleverReach did not accept the receiver")
+                         : single.status(),
+             items[i], out[i]);
       }
     }
     pos += n;
@@ -146,8 +167,10 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
     const SyncItem& item = items[i];
     if (item.action == "upsert_receiver") {
       // Obsolete: unsubscribed or erased since, or the list is no longer synced.
-      if (item.status != "confirmed" || item.group_id.empty()) out[i] = Delivered();
-      else upserts[item.group_id].push_back(i);
+      if (item.status != "confirmed" || item.group_id.empty())
+        out[i] = Delivered();
+      else
+        upserts[item.group_id].push_back(i);
       continue;
     }
     if (halt_.count() > 0) {
@@ -157,13 +180,16 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
     if (item.action == "deactivate_receiver" || item.action == "delete_receiver") {
       auto until = uncertain_until_.find(item.email);
       if (until != uncertain_until_.end() && until->second > Clock::now()) {
-        out[i] = Postponed(std::chrono::duration_cast<milliseconds>(until->second - Clock::now()) + milliseconds(1));
+        out[i] = Postponed(std::chrono::duration_cast<milliseconds>(until->second - Clock::now()) +
+                           milliseconds(1));
         continue;
       }
     }
     Status s = Send(item);
-    if (s.ok()) out[i] = Delivered();
-    else Fail(s, item, out[i]);
+    if (s.ok())
+      out[i] = Delivered();
+    else
+      Fail(s, item, out[i]);
   }
   for (const auto& [group, idx] : upserts) DeliverUpserts(group, idx, items, out);
   for (const auto& o : out) {
@@ -175,12 +201,18 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
 Status SyncWorker::Send(const SyncItem& item) {
   ++counters_.calls;
   if (item.action == "deactivate_receiver") {
-    Status s = api_->DeactivateReceiver(std::stoll(item.group_id), item.email);
-    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // never arrived there: nothing to do
+    auto gid = ParseGroupId(item.group_id);
+    if (!gid.ok()) return gid.status();
+    Status s = api_->DeactivateReceiver(*gid, item.email);
+    return s.code() == StatusCode::kNotFound ? Status::Ok()
+                                             : s;  // never arrived there: nothing to do
   }
   if (item.action == "blacklist_add") return api_->BlacklistAdd(item.email, "optin: unsubscribed");
   if (item.action == "blacklist_remove") return api_->BlacklistRemove(item.email);
-  if (item.action == "delete_receiver") return api_->DeleteReceiver(item.email);
+  if (item.action == "delete_receiver") {
+    Status s = api_->DeleteReceiver(item.email);
+    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // not there: nothing to delete
+  }
   return Status::InvalidArgument("unknown_action", "unknown outbox action");
 }
 
@@ -189,7 +221,8 @@ bool SyncWorker::Drain(StopSignal* stop) {
   while (stop == nullptr || !stop->stopped()) {
     if (Clock::now() < paused_until_) return false;
     pass_failed_ = false;
-    auto claimed = outbox_.ProcessDue(kClaimLimit, [this](const std::vector<SyncItem>& items) { return Deliver(items); });
+    auto claimed = outbox_.ProcessDue(
+        kClaimLimit, [this](const std::vector<SyncItem>& items) { return Deliver(items); });
     if (!claimed.ok()) return Note(claimed.status(), "outbox").ok();
     if (*claimed == 0) break;
     if (pass_failed_) {
@@ -214,9 +247,11 @@ Status SyncWorker::Pull() {
   auto groups = outbox_.Groups();
   if (!groups.ok()) return Note(groups.status(), "pull");
   for (const auto& group : *groups) {
+    auto gid = ParseGroupId(group);
+    if (!gid.ok()) return Note(gid.status(), "pull");
     for (int page = 0;; ++page) {
       ++counters_.calls;
-      auto rows = api_->ListInactiveReceivers(std::stoll(group), page, cleverreach::kMaxPageSize);
+      auto rows = api_->ListInactiveReceivers(*gid, page, cleverreach::kMaxPageSize);
       if (!rows.ok()) {
         ++counters_.errors;
         return Note(rows.status(), "pull");
@@ -225,11 +260,13 @@ Status SyncWorker::Pull() {
         if (row.deactivated == 0) continue;  // never activated: not an unsubscribe
         auto email = NormalizeAddress(row.email);
         if (!email.ok()) continue;
-        auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, group, row.deactivated, config_.unsubscribe_scope);
+        auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, group, row.deactivated,
+                                                                  config_.unsubscribe_scope);
         if (!applied.ok()) return Note(applied.status(), "pull");
         if (*applied) {
           ++counters_.pulled;
-          LogInfo("cleverreach_unsubscribe_applied", {{"address", AddressTag(*email)}, {"group", group}});
+          LogInfo("cleverreach_unsubscribe_applied",
+                  {{"address", AddressTag(*email)}, {"group", group}});
         }
       }
       if (rows->size() < static_cast<size_t>(cleverreach::kMaxPageSize)) break;
@@ -240,15 +277,21 @@ Status SyncWorker::Pull() {
 
 Status SyncWorker::ProcessInbox() {
   auto processed = outbox_.ProcessInbox([this](const InboxItem& item) {
+    auto gid = ParseGroupId(item.group_id);
+    if (!gid.ok()) return true;  // cannot be asked about: dropped
     ++counters_.calls;
-    auto receiver = api_->GetReceiver(std::stoll(item.group_id), item.pool_id);
+    auto receiver = api_->GetReceiver(*gid, item.pool_id);
     if (!receiver.ok()) return receiver.status().code() == StatusCode::kNotFound;
     if (receiver->active) return true;
     auto email = NormalizeAddress(receiver->data.email);
     if (!email.ok()) return true;
     int64_t at = receiver->data.deactivated;
-    if (at == 0) at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, item.group_id, at, config_.unsubscribe_scope);
+    if (at == 0)
+      at = std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+    auto applied = suppressions_.RecordCleverReachUnsubscribe(*email, item.group_id, at,
+                                                              config_.unsubscribe_scope);
     if (applied.ok() && *applied) ++counters_.pulled;
     return applied.ok();
   });
@@ -259,7 +302,8 @@ Status SyncWorker::RunOnce() {
   bool ok = Drain(nullptr);
   Status inbox = ProcessInbox();
   Status pull = Pull();
-  if (!ok) return Status::Unavailable("some outbox rows could not be delivered; they will be retried");
+  if (!ok)
+    return Status::Unavailable("some outbox rows could not be delivered; they will be retried");
   if (!inbox.ok()) return inbox;
   return pull;
 }
@@ -267,7 +311,8 @@ Status SyncWorker::RunOnce() {
 void SyncWorker::WaitForWork(StopSignal& stop, Clock::time_point next_pull) {
   auto now = Clock::now();
   milliseconds wait = std::chrono::duration_cast<milliseconds>(next_pull - now);
-  if (paused_until_ > now) wait = std::min(wait, std::chrono::duration_cast<milliseconds>(paused_until_ - now));
+  if (paused_until_ > now)
+    wait = std::min(wait, std::chrono::duration_cast<milliseconds>(paused_until_ - now));
   auto due = outbox_.NextDueInMs();
   if (due.ok() && *due >= 0) wait = std::min(wait, milliseconds(*due));
   wait = std::clamp(wait, milliseconds(5), milliseconds(500));

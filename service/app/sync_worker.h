@@ -18,9 +18,8 @@
 #include "integrations/cleverreach/client.h"
 #include "service/app/worker.h"
 #include "service/base/config.h"
+#include "service/domain/sync_outbox.h"
 #include "storage/notification_listener.h"
-#include "storage/suppression_store.h"
-#include "storage/sync_outbox_store.h"
 
 namespace optin {
 
@@ -39,7 +38,7 @@ class SyncWorker : public Worker {
 
   // `unsubscribe_url` builds a subscription's personal unsubscribe link (pushed as attribute).
   // `listener` may be null (then it polls).
-  SyncWorker(const Config& config, SyncOutboxStore& outbox, SuppressionStore& suppressions,
+  SyncWorker(const Config& config, SyncOutbox& outbox, UnsubscribeRecorder& suppressions,
              std::unique_ptr<cleverreach::CleverReachApi> api,
              std::function<std::string(int64_t)> unsubscribe_url,
              std::unique_ptr<NotificationListener> listener);
@@ -71,8 +70,8 @@ class SyncWorker : public Worker {
   void WaitForWork(StopSignal& stop, std::chrono::steady_clock::time_point next_pull);
 
   const Config& config_;
-  SyncOutboxStore& outbox_;
-  SuppressionStore& suppressions_;
+  SyncOutbox& outbox_;
+  UnsubscribeRecorder& suppressions_;
   const std::unique_ptr<cleverreach::CleverReachApi> api_;
   const std::function<std::string(int64_t)> unsubscribe_url_;
   const std::unique_ptr<NotificationListener> listener_;

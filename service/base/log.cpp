@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include "service/base/crypto.h"
 
@@ -14,12 +16,24 @@ namespace {
 std::atomic<int> g_min_level{static_cast<int>(LogLevel::kInfo)};
 std::mutex g_log_mutex;  // guards stderr so lines never interleave
 
+const char kAddressTagLabel[] = "optin address tag key v1";
+
+std::mutex g_tag_key_mutex;  // guards TagKey()
+std::string& TagKey() {
+  static std::string key = HmacSha256("", kAddressTagLabel);
+  return key;
+}
+
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -54,8 +68,19 @@ void Log(LogLevel level, const std::string& event, const nlohmann::json& fields)
   std::fflush(stderr);
 }
 
+void SetAddressTagSecret(const std::string& secret) {
+  std::string key = HmacSha256(secret, kAddressTagLabel);
+  std::lock_guard<std::mutex> lock(g_tag_key_mutex);
+  TagKey() = std::move(key);
+}
+
 std::string AddressTag(const std::string& normalized_address) {
-  return Sha256Hex(normalized_address).substr(0, 12);
+  std::string key;
+  {
+    std::lock_guard<std::mutex> lock(g_tag_key_mutex);
+    key = TagKey();
+  }
+  return HexEncode(HmacSha256(key, normalized_address)).substr(0, 12);
 }
 
 }  // namespace optin

@@ -11,17 +11,17 @@ namespace optin {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,    // bad input: 400 (or a more specific code chosen by the caller)
-  kNotFound,           // 404
-  kGone,               // 410: existed, expired
-  kConflict,           // 409
-  kUnavailable,        // 503: database or dependency down
-  kUnauthorized,       // 401
-  kRateLimited,        // 429
-  kPayloadTooLarge,    // 413
-  kUnsupportedMedia,   // 415
-  kUnprocessable,      // 422
-  kInternal,           // 500
+  kInvalidArgument,   // bad input: 400 (or a more specific code chosen by the caller)
+  kNotFound,          // 404
+  kGone,              // 410: existed, expired
+  kConflict,          // 409
+  kUnavailable,       // 503: database or dependency down
+  kUnauthorized,      // 401
+  kRateLimited,       // 429
+  kPayloadTooLarge,   // 413
+  kUnsupportedMedia,  // 415
+  kUnprocessable,     // 422
+  kInternal,          // 500
 };
 
 class Status {
@@ -74,7 +74,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return value_.has_value(); }

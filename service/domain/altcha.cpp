@@ -26,9 +26,12 @@ bool DecodeStandardBase64(std::string text, std::string* out) {
   }
   if (pad > 0 && (text.size() + pad) % 4 != 0) return false;
   for (char& c : text) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
-    else if (c == '-' || c == '_') return false;
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
+    else if (c == '-' || c == '_')
+      return false;
   }
   return Base64UrlDecode(text, out);
 }
@@ -43,7 +46,8 @@ int64_t SaltExpiry(const std::string& salt) {
   size_t start = q + prefix;
   size_t amp = salt.find('&', start);
   // The closing '&' is what stops digits moving between the salt and the number.
-  if (amp == std::string::npos || amp + 1 != salt.size() || amp == start || amp - start > 12) return -1;
+  if (amp == std::string::npos || amp + 1 != salt.size() || amp == start || amp - start > 12)
+    return -1;
   int64_t expires = 0;
   for (size_t i = start; i < amp; ++i) {
     if (salt[i] < '0' || salt[i] > '9') return -1;
@@ -107,7 +111,8 @@ Result<AltchaSolution> ParseAltchaPayload(const std::string& payload) {
   if (number == doc.end() || !number->is_number_integer()) return Invalid("number missing");
   if (number->is_number_unsigned()) {
     auto n = number->get<uint64_t>();
-    if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Invalid("number out of range");
+    if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      return Invalid("number out of range");
     s.number = static_cast<int64_t>(n);
   } else {
     s.number = number->get<int64_t>();

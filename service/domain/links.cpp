@@ -5,7 +5,8 @@
 namespace optin {
 
 std::string UnsubscribeUrl(const Config& config, int64_t subscription_id) {
-  return config.public_url + "/unsubscribe?token=" + MakeUnsubscribeToken(config.secret, subscription_id);
+  return config.public_url +
+         "/unsubscribe?token=" + MakeUnsubscribeToken(config.secret, subscription_id);
 }
 
 std::string ConfirmUrl(const Config& config, const std::string& token) {

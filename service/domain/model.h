@@ -17,8 +17,8 @@ struct ListInfo {
   std::string cleverreach_group_id;  // "" = not synced
   bool require_consent_checkbox = false;
   std::string consent_text;
-  std::string thank_you_url;   // "" = built-in page
-  std::string confirmed_url;   // "" = built-in page
+  std::string thank_you_url;  // "" = built-in page
+  std::string confirmed_url;  // "" = built-in page
 };
 
 // What an admin may change on a list (PUT /admin/lists/{slug}); unset fields keep their value.
@@ -44,11 +44,18 @@ struct SignupCommand {
   std::string email_hash;  // AddressHash(email)
   std::string name;        // "" = none given
   std::string language;    // de, nl or en (list default applied)
-  std::string page_url;    // the page the form was on ("" = unknown)
+  // The signup_requested event records (consent_events columns): page_url = the Referer, or the
+  // built-in form's URL (public URL + /form/{slug}) when its hidden form_page field says so, ""
+  // when neither; ip/user_agent = client; consent_text_sha256 = SHA-256 (hex) of consent_text,
+  // the words the form showed (the list's consent_text or the built-in form's text in `language`),
+  // never empty, the text itself kept once in consent_texts; detail JSON = language, name_given,
+  // consent_checkbox.
+  std::string page_url;
   ClientInfo client;
   int64_t list_id = 0;
-  std::string consent_text_sha256;  // of the list's consent text shown ("" = none)
+  std::string consent_text_sha256;
   std::string consent_text;
+  bool consent_checkbox = false;  // the list demanded the checkbox (and it was ticked)
 };
 
 // The confirmation mail to enqueue if the state machine decides one is due.

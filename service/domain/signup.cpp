@@ -1,7 +1,7 @@
 #include "service/domain/signup.h"
 
-#include "service/domain/address.h"
 #include "service/base/text.h"
+#include "service/domain/address.h"
 
 namespace optin {
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "service/domain/model.h"
 #include "service/base/status.h"
+#include "service/domain/model.h"
 
 namespace optin {
 
@@ -18,7 +18,7 @@ struct SignupInput {
   std::string language;
   bool consent_given = false;
   std::string page_url;
-  ClientInfo client;  // ip as seen (the service applies OPTIN_IP_MODE)
+  ClientInfo client;        // ip as seen (the service applies OPTIN_IP_MODE)
   bool pow_solved = false;  // a proof of work was redeemed (OPTIN_POW=adaptive lifts the limit)
 };
 

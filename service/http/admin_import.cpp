@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
-#include "service/http/admin_routes.h"
-#include "service/http/respond.h"
 #include "service/app/importer.h"
 #include "service/base/log.h"
+#include "service/http/admin_routes.h"
+#include "service/http/respond.h"
 
 namespace optin::http {
 namespace {

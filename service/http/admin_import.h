@@ -2,9 +2,9 @@
 // streamed from the socket through the Importer in batches; answers counts per outcome.
 #pragma once
 
+#include "service/app/subscription_service.h"
 #include "service/base/config.h"
 #include "service/http/server.h"
-#include "service/app/subscription_service.h"
 #include "storage/import_store.h"
 
 namespace optin::http {

@@ -2,19 +2,23 @@
 
 #include <cstdint>
 
-#include "service/domain/address.h"
 #include "service/base/crypto.h"
-#include "service/http/respond.h"
-#include "service/domain/language.h"
 #include "service/base/text.h"
+#include "service/domain/address.h"
+#include "service/domain/language.h"
+#include "service/http/respond.h"
 
 namespace optin::http {
 namespace {
 
-Status BadRequest(const std::string& message) { return Status::InvalidArgument("invalid_request", message); }
+Status BadRequest(const std::string& message) {
+  return Status::InvalidArgument("invalid_request", message);
+}
 
 nlohmann::json ListJson(const ListInfo& l) {
-  auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  auto opt = [](const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+  };
   return {{"slug", l.slug},
           {"name", l.name},
           {"language", l.language},
@@ -23,11 +27,6 @@ nlohmann::json ListJson(const ListInfo& l) {
           {"consent_text", l.consent_text},
           {"thank_you_url", opt(l.thank_you_url)},
           {"confirmed_url", opt(l.confirmed_url)}};
-}
-
-bool IsHttpUrl(const std::string& s) {
-  return (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0) && IsCleanText(s, 2000) &&
-         s.find(' ') == std::string::npos;
 }
 
 // Reads one optional field of a list update; false (and *error) when its type or value is wrong.
@@ -50,11 +49,15 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
     }
     if (k == "slug") continue;
     std::string text;
-    if (v.is_null()) text = "";
-    else if (v.is_string()) text = v.get<std::string>();
-    else return BadRequest(k.substr(0, 40) + " has the wrong JSON type");
+    if (v.is_null())
+      text = "";
+    else if (v.is_string())
+      text = v.get<std::string>();
+    else
+      return BadRequest(k.substr(0, 40) + " has the wrong JSON type");
     if (k == "name") {
-      if (!IsCleanText(text, 200) || text.empty()) return BadRequest("name must be 1–200 characters of text");
+      if (!IsCleanText(text, 200) || text.empty())
+        return BadRequest("name must be 1–200 characters of text");
       u->name = text;
     } else if (k == "language") {
       if (!IsSupportedLanguage(text)) return BadRequest("language must be de, nl or en");
@@ -63,16 +66,20 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
       if (text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) {
         return BadRequest("cleverreach_group_id must be the numeric group id");
       }
-      if (!text.empty() && (text.size() > 19 || std::stoull(text) > static_cast<uint64_t>(INT64_MAX) ||
-                            std::stoull(text) == 0)) {
+      if (!text.empty() &&
+          (text.size() > 19 || std::stoull(text) > static_cast<uint64_t>(INT64_MAX) ||
+           std::stoull(text) == 0)) {
         return BadRequest("cleverreach_group_id must be between 1 and 9223372036854775807");
       }
       u->cleverreach_group_id = text;
     } else if (k == "consent_text") {
-      if (!IsValidUtf8(text) || text.size() > 10000) return BadRequest("consent_text must be UTF-8, at most 10000 bytes");
+      if (!IsValidUtf8(text) || text.size() > 10000)
+        return BadRequest("consent_text must be UTF-8, at most 10000 bytes");
       u->consent_text = text;
     } else if (k == "thank_you_url" || k == "confirmed_url") {
-      if (!text.empty() && !IsHttpUrl(text)) return BadRequest(k + " must be an http(s) URL");
+      if (!text.empty() && !IsAllowedRedirectUrl(text)) {
+        return BadRequest(k + " must be an https URL (http only on localhost)");
+      }
       (k == "thank_you_url" ? u->thank_you_url : u->confirmed_url) = text;
     } else {
       return BadRequest("unknown field " + k.substr(0, 40));
@@ -120,16 +127,18 @@ Status CheckAdminToken(const Config& config, const httplib::Request& req) {
   std::string presented = auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : "";
   // Compare digests so that the comparison time does not depend on the token's length either.
   if (presented.empty() || !ConstantTimeEquals(Sha256(presented), Sha256(config.admin_token))) {
-    return Status(StatusCode::kUnauthorized, "unauthorized", "a valid admin bearer token is required");
+    return Status(StatusCode::kUnauthorized, "unauthorized",
+                  "a valid admin bearer token is required");
   }
   return Status::Ok();
 }
 
 httplib::Server::Handler AdminOnly(const Config& config, httplib::Server::Handler handler) {
-  return [&config, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    if (Status s = CheckAdminToken(config, req); !s.ok()) return WriteError(res, s);
-    handler(req, res);
-  };
+  return
+      [&config, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        if (Status s = CheckAdminToken(config, req); !s.ok()) return WriteError(res, s);
+        handler(req, res);
+      };
 }
 
 void RegisterSubscriberAdminRoutes(HttpServer& server, const AdminDeps& deps);
@@ -137,9 +146,11 @@ void RegisterSuppressionAdminRoutes(HttpServer& server, const AdminDeps& deps);
 
 void RegisterAdminRoutes(HttpServer& server, AdminDeps deps) {
   const Config& c = deps.config;
-  server.Handle("GET", "/admin/lists", AdminOnly(c, [deps](const auto& req, auto& res) { GetLists(deps, req, res); }));
+  server.Handle("GET", "/admin/lists",
+                AdminOnly(c, [deps](const auto& req, auto& res) { GetLists(deps, req, res); }));
   server.Handle("PUT", R"(/admin/lists/([a-z0-9][a-z0-9_-]{0,62}))",
-                AdminOnly(c, [deps](const auto& req, auto& res) { PutList(deps, req, res); }), "/admin/lists/{slug}");
+                AdminOnly(c, [deps](const auto& req, auto& res) { PutList(deps, req, res); }),
+                "/admin/lists/{slug}");
   RegisterSubscriberAdminRoutes(server, deps);
   RegisterSuppressionAdminRoutes(server, deps);
 }

@@ -6,9 +6,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "service/app/subscription_service.h"
 #include "service/base/config.h"
 #include "service/http/server.h"
-#include "service/app/subscription_service.h"
 #include "storage/list_store.h"
 #include "storage/subscriber_store.h"
 #include "storage/suppression_store.h"

@@ -1,10 +1,10 @@
 // Admin suppressions: add (address or domain), lift, and the bulk check.
 #include <future>
 
+#include "service/base/text.h"
 #include "service/domain/address.h"
 #include "service/http/admin_routes.h"
 #include "service/http/respond.h"
-#include "service/base/text.h"
 
 namespace optin::http {
 namespace {
@@ -20,7 +20,9 @@ struct Checked {
   std::string hash;
 };
 
-Status BadRequest(const std::string& message) { return Status::InvalidArgument("invalid_request", message); }
+Status BadRequest(const std::string& message) {
+  return Status::InvalidArgument("invalid_request", message);
+}
 
 // "example.com" or "*.example.com" → normalised domain; validated through the address rules.
 Result<DomainSuppression> ParseDomain(const std::string& text) {
@@ -39,17 +41,21 @@ Result<DomainSuppression> ParseDomain(const std::string& text) {
 void AddSuppression(const AdminDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto body = AdminJsonBody(req);
   if (!body.ok()) return WriteError(res, body.status());
-  auto str = [&](const char* k) { return body->contains(k) && (*body)[k].is_string() ? (*body)[k].get<std::string>() : ""; };
+  auto str = [&](const char* k) {
+    return body->contains(k) && (*body)[k].is_string() ? (*body)[k].get<std::string>() : "";
+  };
   std::string reason = str("reason");
-  if (!IsCleanText(reason, 500)) return WriteError(res, BadRequest("reason must be at most 500 characters of text"));
+  if (!IsCleanText(reason, 500))
+    return WriteError(res, BadRequest("reason must be at most 500 characters of text"));
   if (body->contains("domain")) {
     auto domain = ParseDomain(str("domain"));
     if (!domain.ok()) return WriteError(res, domain.status());
     auto ended = d.suppressions.AddDomain(*domain, reason);
     if (!ended.ok()) return WriteError(res, ended.status());
-    return WriteJson(res, 201, {{"domain", (domain->include_subdomains ? "*." : "") + domain->domain},
-                                {"ended_subscriptions", ended->subscriptions},
-                                {"addresses", ended->addresses}});
+    return WriteJson(res, 201,
+                     {{"domain", (domain->include_subdomains ? "*." : "") + domain->domain},
+                      {"ended_subscriptions", ended->subscriptions},
+                      {"addresses", ended->addresses}});
   }
   auto email = NormalizeAddress(str("email"));
   if (!email.ok()) return WriteError(res, email.status());
@@ -71,14 +77,16 @@ void LiftSuppression(const AdminDeps& d, const httplib::Request& req, httplib::R
     if (!domain.ok()) return WriteError(res, domain.status());
     auto removed = d.suppressions.RemoveDomain(domain->domain);
     if (!removed.ok()) return WriteError(res, removed.status());
-    if (!*removed) return WriteError(res, Status::NotFound("not_found", "this domain is not blocked"));
+    if (!*removed)
+      return WriteError(res, Status::NotFound("not_found", "this domain is not blocked"));
     return WriteJson(res, 200, {{"lifted", 1}});
   }
   auto email = NormalizeAddress(req.get_param_value("email"));
   if (!email.ok()) return WriteError(res, email.status());
   auto removed = d.suppressions.Lift(*email, "admin");
   if (!removed.ok()) return WriteError(res, removed.status());
-  if (*removed == 0) return WriteError(res, Status::NotFound("not_found", "this address is not suppressed"));
+  if (*removed == 0)
+    return WriteError(res, Status::NotFound("not_found", "this address is not suppressed"));
   WriteJson(res, 200, {{"lifted", *removed}});
 }
 
@@ -89,7 +97,8 @@ void Check(const AdminDeps& d, const httplib::Request& req, httplib::Response& r
     return WriteError(res, BadRequest("emails must be an array of strings"));
   }
   const auto& emails = (*body)["emails"];
-  if (emails.size() > kMaxCheck) return WriteError(res, BadRequest("at most 100000 addresses per request"));
+  if (emails.size() > kMaxCheck)
+    return WriteError(res, BadRequest("at most 100000 addresses per request"));
   int64_t list_id = 0;
   if (body->contains("list") && !(*body)["list"].is_null()) {
     if (!(*body)["list"].is_string()) return WriteError(res, BadRequest("list must be a slug"));
@@ -149,9 +158,12 @@ void Check(const AdminDeps& d, const httplib::Request& req, httplib::Response& r
 
 void RegisterSuppressionAdminRoutes(HttpServer& server, const AdminDeps& d) {
   const Config& c = d.config;
-  server.Handle("POST", "/admin/suppressions", AdminOnly(c, [d](const auto& req, auto& res) { AddSuppression(d, req, res); }));
-  server.Handle("DELETE", "/admin/suppressions", AdminOnly(c, [d](const auto& req, auto& res) { LiftSuppression(d, req, res); }));
-  server.Handle("POST", "/admin/suppressions/check", AdminOnly(c, [d](const auto& req, auto& res) { Check(d, req, res); }));
+  server.Handle("POST", "/admin/suppressions",
+                AdminOnly(c, [d](const auto& req, auto& res) { AddSuppression(d, req, res); }));
+  server.Handle("DELETE", "/admin/suppressions",
+                AdminOnly(c, [d](const auto& req, auto& res) { LiftSuppression(d, req, res); }));
+  server.Handle("POST", "/admin/suppressions/check",
+                AdminOnly(c, [d](const auto& req, auto& res) { Check(d, req, res); }));
 }
 
 }  // namespace optin::http

@@ -2,8 +2,8 @@
 // Prometheus exposition of a MetricsRegistry). Stateless beyond the references they hold.
 #pragma once
 
-#include "service/http/server.h"
 #include "service/base/metrics.h"
+#include "service/http/server.h"
 #include "storage/database.h"
 
 namespace optin::http {

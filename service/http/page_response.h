@@ -4,8 +4,8 @@
 
 #include <httplib.h>
 
-#include "service/domain/language.h"
 #include "service/base/status.h"
+#include "service/domain/language.h"
 
 namespace optin::http {
 

@@ -18,12 +18,15 @@ void RegisterPowRoutes(HttpServer& server, const ProofOfWork& pow) {
                {"salt", c.salt},
                {"signature", c.signature}});
   });
-  server.Handle("GET", R"(/pow/solver\.js)", [](const httplib::Request&, httplib::Response& res) {
-    res.status = 200;
-    res.set_header("Cache-Control", "public, max-age=3600");
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(PowSolverScript(), "text/javascript; charset=utf-8");
-  }, kPowSolverPath);
+  server.Handle(
+      "GET", R"(/pow/solver\.js)",
+      [](const httplib::Request&, httplib::Response& res) {
+        res.status = 200;
+        res.set_header("Cache-Control", "public, max-age=3600");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_content(PowSolverScript(), "text/javascript; charset=utf-8");
+      },
+      kPowSolverPath);
 }
 
 Status CheckPow(const ProofOfWork& pow, const RequestFields& fields, bool over_limit,
@@ -41,9 +44,12 @@ Status CheckPow(const ProofOfWork& pow, const RequestFields& fields, bool over_l
 
 PowWidget PowWidgetFor(const ProofOfWork& pow) {
   switch (pow.mode()) {
-    case PowMode::kOff: return PowWidget::kNone;
-    case PowMode::kOn: return PowWidget::kRequired;
-    case PowMode::kAdaptive: return PowWidget::kOptional;
+    case PowMode::kOff:
+      return PowWidget::kNone;
+    case PowMode::kOn:
+      return PowWidget::kRequired;
+    case PowMode::kAdaptive:
+      return PowWidget::kOptional;
   }
   return PowWidget::kNone;
 }

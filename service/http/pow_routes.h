@@ -17,8 +17,7 @@ void RegisterPowRoutes(HttpServer& server, const ProofOfWork& pow);
 // Whether a request passes the proof of work: off → always; on → a valid `altcha` field;
 // adaptive → a valid one when present, and one is needed when `over_limit`. Sets *solved when a
 // solution was redeemed. Errors: pow_required, pow_invalid (400), unavailable (503).
-Status CheckPow(const ProofOfWork& pow, const RequestFields& fields, bool over_limit,
-                bool* solved);
+Status CheckPow(const ProofOfWork& pow, const RequestFields& fields, bool over_limit, bool* solved);
 
 // What optin's own forms embed for the configured mode.
 PowWidget PowWidgetFor(const ProofOfWork& pow);

@@ -3,12 +3,12 @@
 // DELETE /admin/subscribers (erasure without verification).
 #pragma once
 
-#include "service/base/config.h"
-#include "service/http/server.h"
 #include "service/app/privacy_service.h"
 #include "service/app/proof_of_work.h"
-#include "service/domain/rate_limiter.h"
 #include "service/app/subscription_service.h"
+#include "service/base/config.h"
+#include "service/domain/rate_limiter.h"
+#include "service/http/server.h"
 
 namespace optin::http {
 

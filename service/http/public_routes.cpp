@@ -9,6 +9,36 @@
 namespace optin::http {
 namespace {
 
+// The form page and what its POST leads to (/subscribe's pages): framed only by
+// OPTIN_FRAME_ANCESTORS; the form may redirect to the list's thank-you page.
+PagePolicy FormPolicy(const Config& config, const std::string& thank_you_url) {
+  PagePolicy p;
+  p.frame_ancestors = config.frame_ancestors;
+  std::string origin = UrlOrigin(thank_you_url);
+  if (!origin.empty()) p.form_action.push_back(origin);
+  return p;
+}
+
+// A token page (GET /confirm): unframeable; its POST may redirect to the list's confirmed page.
+PagePolicy ConfirmPolicy(const std::string& confirmed_url) {
+  PagePolicy p;
+  std::string origin = UrlOrigin(confirmed_url);
+  if (!origin.empty()) p.form_action.push_back(origin);
+  return p;
+}
+
+// The page the signup form was on: the Referer when the site sends one, else the built-in
+// form's URL when the hidden `form_page` field names this list's built-in form (nothing else is
+// believed), else "".
+std::string SignupPage(const Config& config, const httplib::Request& req,
+                       const std::string& form_page, const std::string& slug) {
+  std::string referer = req.get_header_value("Referer");
+  if (!referer.empty()) return referer;
+  const std::string own = config.public_url + "/form/" + slug;
+  if (form_page == own || form_page == "/form/" + slug) return own;
+  return "";
+}
+
 std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
   std::string token = fields.Get("token");
   if (token.empty() && req.has_param("token")) token = req.get_param_value("token");
@@ -20,8 +50,10 @@ void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Respon
   int retry_after = 0;
   bool client_ok = d.per_client.Allow(ClientAddress(req, d.config.trusted_proxies), &retry_after);
   if (!client_ok && d.pow.mode() != PowMode::kAdaptive) {
-    return RespondError(req, res, Status(StatusCode::kRateLimited, "rate_limited", "too many requests; try again later")
-                                      .WithRetryAfter(retry_after));
+    return RespondError(
+        req, res,
+        Status(StatusCode::kRateLimited, "rate_limited", "too many requests; try again later")
+            .WithRetryAfter(retry_after));
   }
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
@@ -33,15 +65,18 @@ void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Respon
     if (!html) return WriteJson(res, 202, {{"status", "pending"}});
     auto list = d.subscriptions.List(list_slug);
     std::string location = "/subscribed?list=" + list_slug;
-    if (list.ok() && !list->thank_you_url.empty()) location = list->thank_you_url;
-    else if (!list.ok()) location = "/subscribed";
+    if (list.ok() && !list->thank_you_url.empty())
+      location = list->thank_you_url;
+    else if (!list.ok())
+      location = "/subscribed";
     res.status = 303;
     res.set_header("Location", location);
   };
   // A filled honeypot is a bot: answer as if all went well, store and send nothing.
   if (!fields->Get("website").empty()) return accepted(slug);
   if (!fields->Has("email")) {
-    return RespondError(req, res, Status::InvalidArgument("invalid_email", "the email field is required"));
+    return RespondError(req, res,
+                        Status::InvalidArgument("invalid_email", "the email field is required"));
   }
   SignupInput in;
   in.email = fields->Get("email");
@@ -49,7 +84,7 @@ void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Respon
   in.name = fields->Get("name");
   in.language = fields->Get("language");
   in.consent_given = IsConsentGiven(fields->Get("consent"));
-  in.page_url = req.get_header_value("Referer");
+  in.page_url = SignupPage(d.config, req, fields->Get("form_page"), slug);
   in.client.ip = ClientAddress(req, d.config.trusted_proxies);
   in.client.user_agent = req.get_header_value("User-Agent");
   in.pow_solved = pow_solved;
@@ -66,20 +101,23 @@ void ConfirmPage(const PublicDeps& d, const httplib::Request& req, httplib::Resp
   if (peek->result == ConfirmResult::kExpired) {
     return WriteHtml(res, 410, ConfirmExpiredPage(lang, "/form/" + peek->list.slug));
   }
-  WriteHtml(res, 200, ConfirmFormPage(lang, peek->list.name, token));
+  WriteHtml(res, 200, ConfirmFormPage(lang, peek->list.name, token),
+            ConfirmPolicy(peek->list.confirmed_url));
 }
 
 void Confirm(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
-  ClientInfo client{ClientAddress(req, d.config.trusted_proxies), req.get_header_value("User-Agent")};
+  ClientInfo client{ClientAddress(req, d.config.trusted_proxies),
+                    req.get_header_value("User-Agent")};
   auto outcome = d.subscriptions.Confirm(TokenOf(req, *fields), client);
   if (!outcome.ok()) return RespondError(req, res, outcome.status());
   Language lang = ParseLanguage(outcome->language);
   bool html = WantsHtml(req) && !fields->json;
   if (outcome->result == ConfirmResult::kExpired) {
     if (html) return WriteHtml(res, 410, ConfirmExpiredPage(lang, "/form/" + outcome->list.slug));
-    return WriteError(res, Status::Gone("expired", "this confirmation link has expired; please sign up again"));
+    return WriteError(
+        res, Status::Gone("expired", "this confirmation link has expired; please sign up again"));
   }
   if (!html) return WriteJson(res, 200, {{"status", "confirmed"}});
   if (!outcome->list.confirmed_url.empty()) {
@@ -101,27 +139,33 @@ void Unsubscribe(const PublicDeps& d, const httplib::Request& req, httplib::Resp
   if (!fields.ok()) return RespondError(req, res, fields.status());
   // RFC 8058: mail providers POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
   bool one_click = fields->Get("List-Unsubscribe") == "One-Click";
-  auto outcome = d.subscriptions.Unsubscribe(TokenOf(req, *fields),
-                                             one_click ? UnsubscribeChannel::kOneClick : UnsubscribeChannel::kLink);
+  auto outcome = d.subscriptions.Unsubscribe(
+      TokenOf(req, *fields), one_click ? UnsubscribeChannel::kOneClick : UnsubscribeChannel::kLink);
   if (!outcome.ok()) return RespondError(req, res, outcome.status());
   if (WantsHtml(req) && !fields->json && !one_click) {
-    return WriteHtml(res, 200, UnsubscribedPage(ParseLanguage(outcome->language), outcome->list.name));
+    return WriteHtml(res, 200,
+                     UnsubscribedPage(ParseLanguage(outcome->language), outcome->list.name));
   }
   WriteJson(res, 200, {{"status", "unsubscribed"}});
 }
 
 void ThanksPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
-  auto list = d.subscriptions.List(req.has_param("list") ? req.get_param_value("list") : "newsletter");
-  if (!list.ok()) return WriteHtml(res, 200, SubscribeThanksPage(Language::kDe, ""));
-  WriteHtml(res, 200, SubscribeThanksPage(ParseLanguage(list->language), list->name));
+  auto list =
+      d.subscriptions.List(req.has_param("list") ? req.get_param_value("list") : "newsletter");
+  if (!list.ok())
+    return WriteHtml(res, 200, SubscribeThanksPage(Language::kDe, ""), FormPolicy(d.config, ""));
+  WriteHtml(res, 200, SubscribeThanksPage(ParseLanguage(list->language), list->name),
+            FormPolicy(d.config, ""));
 }
 
 void FormPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto list = d.subscriptions.List(req.matches[1]);
   if (!list.ok()) return RespondPageError(res, list.status(), Language::kDe);
-  WriteHtml(res, 200, SignupFormPage(ParseLanguage(list->language), list->slug, list->name,
-                                     "/subscribe", list->require_consent_checkbox, list->consent_text,
-                                     PowWidgetFor(d.pow)));
+  WriteHtml(res, 200,
+            SignupFormPage(ParseLanguage(list->language), list->slug, list->name, "/subscribe",
+                           list->require_consent_checkbox, list->consent_text, PowWidgetFor(d.pow),
+                           d.config.public_url + "/form/" + list->slug),
+            FormPolicy(d.config, list->thank_you_url));
   if (d.pow.mode() != PowMode::kOff) AllowPowSolver(res);
 }
 

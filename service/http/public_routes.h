@@ -2,11 +2,11 @@
 // built-in pages behind them, and the copy-paste signup form.
 #pragma once
 
-#include "service/base/config.h"
-#include "service/http/server.h"
-#include "service/domain/rate_limiter.h"
 #include "service/app/proof_of_work.h"
 #include "service/app/subscription_service.h"
+#include "service/base/config.h"
+#include "service/domain/rate_limiter.h"
+#include "service/http/server.h"
 
 namespace optin::http {
 

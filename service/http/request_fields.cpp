@@ -37,7 +37,9 @@ std::string Lower(std::string s) {
   return s;
 }
 
-Status BadRequest(const std::string& message) { return Status::InvalidArgument("invalid_request", message); }
+Status BadRequest(const std::string& message) {
+  return Status::InvalidArgument("invalid_request", message);
+}
 
 }  // namespace
 
@@ -45,7 +47,8 @@ bool ParseUrlEncoded(const std::string& body, std::map<std::string, std::string>
   size_t start = 0;
   while (start <= body.size()) {
     size_t amp = body.find('&', start);
-    std::string pair = body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    std::string pair =
+        body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     if (!pair.empty()) {
       size_t eq = pair.find('=');
       std::string key, value;
@@ -59,12 +62,14 @@ bool ParseUrlEncoded(const std::string& body, std::map<std::string, std::string>
   return true;
 }
 
-Result<RequestFields> ParseRequestFields(const httplib::Request& req, const std::string& bool_field) {
+Result<RequestFields> ParseRequestFields(const httplib::Request& req,
+                                         const std::string& bool_field) {
   RequestFields fields;
   std::string type = Lower(req.get_header_value("Content-Type"));
   if (type.empty() && req.body.empty()) return fields;
   if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
-    if (!ParseUrlEncoded(req.body, &fields.values)) return BadRequest("the form body is not valid URL encoding");
+    if (!ParseUrlEncoded(req.body, &fields.values))
+      return BadRequest("the form body is not valid URL encoding");
     return fields;
   }
   if (type.rfind("multipart/form-data", 0) == 0) {

@@ -25,7 +25,8 @@ struct RequestFields {
 // Errors: 415 unsupported_media_type for another or missing Content-Type (an empty body with no
 // type yields no fields), 400 invalid_request for malformed encoding, JSON that is not an object,
 // or a field of the wrong JSON type (only strings, and a boolean for `bool_field`, are accepted).
-Result<RequestFields> ParseRequestFields(const httplib::Request& req, const std::string& bool_field = "consent");
+Result<RequestFields> ParseRequestFields(const httplib::Request& req,
+                                         const std::string& bool_field = "consent");
 
 // Decodes application/x-www-form-urlencoded text; false on a malformed %-escape.
 bool ParseUrlEncoded(const std::string& body, std::map<std::string, std::string>* out);

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "service/domain/ip_address.h"
 #include "service/base/log.h"
+#include "service/domain/ip_address.h"
 
 namespace optin::http {
 namespace {

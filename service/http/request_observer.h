@@ -5,8 +5,8 @@
 #pragma once
 
 #include "service/base/config.h"
-#include "service/http/server.h"
 #include "service/base/metrics.h"
+#include "service/http/server.h"
 
 namespace optin::http {
 

@@ -4,18 +4,30 @@ namespace optin::http {
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthorized: return 401;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kConflict: return 409;
-    case StatusCode::kGone: return 410;
-    case StatusCode::kPayloadTooLarge: return 413;
-    case StatusCode::kUnsupportedMedia: return 415;
-    case StatusCode::kUnprocessable: return 422;
-    case StatusCode::kRateLimited: return 429;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthorized:
+      return 401;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kGone:
+      return 410;
+    case StatusCode::kPayloadTooLarge:
+      return 413;
+    case StatusCode::kUnsupportedMedia:
+      return 415;
+    case StatusCode::kUnprocessable:
+      return 422;
+    case StatusCode::kRateLimited:
+      return 429;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -27,11 +39,12 @@ void WriteJson(httplib::Response& res, int status, const nlohmann::json& body) {
                   "application/json; charset=utf-8");
 }
 
-void WriteHtml(httplib::Response& res, int status, const std::string& html) {
+void WriteHtml(httplib::Response& res, int status, const std::string& html,
+               const PagePolicy& policy) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy", ContentSecurityPolicy(policy));
+  res.set_header("Referrer-Policy", policy.referrer_policy);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_content(html, "text/html; charset=utf-8");
 }

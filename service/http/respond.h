@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/base/status.h"
+#include "service/base/web_origin.h"
 
 namespace optin::http {
 
@@ -14,6 +15,9 @@ namespace optin::http {
 void WriteError(httplib::Response& res, const Status& status);
 int HttpStatusFor(StatusCode code);
 void WriteJson(httplib::Response& res, int status, const nlohmann::json& body);
-void WriteHtml(httplib::Response& res, int status, const std::string& html);
+// An HTML page with its own Content-Security-Policy (default: nothing but inline styles, forms
+// post to 'self' only, unframeable, no referrer).
+void WriteHtml(httplib::Response& res, int status, const std::string& html,
+               const PagePolicy& policy = {});
 
 }  // namespace optin::http

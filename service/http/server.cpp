@@ -1,26 +1,106 @@
 #include "service/http/server.h"
 
 #include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 #include <utility>
 
+#include "service/base/log.h"
 #include "service/http/elastic_task_queue.h"
 #include "service/http/respond.h"
-#include "service/base/log.h"
 
 namespace optin::http {
 namespace {
 
 Status PayloadTooLarge() {
-  return Status(StatusCode::kPayloadTooLarge, "payload_too_large", "the request body is larger than 64 KiB");
+  return Status(StatusCode::kPayloadTooLarge, "payload_too_large",
+                "the request body is larger than 64 KiB");
 }
 
 // httplib handles one request at a time per thread: routing, the handler and the logger run on
 // it in that order. These let the logger report requests that no Handle() wrapper observed.
 thread_local bool t_observed = false;
 thread_local std::chrono::steady_clock::time_point t_started;
+// Set by the logger when the response just written says "Connection: close".
+thread_local bool t_close_connection = false;
+
+// One connection's socket with a read buffer that lives as long as the connection (see
+// ConnectionServer). Timeouts as httplib's own SocketStream.
+class ConnectionStream : public httplib::Stream {
+ public:
+  ConnectionStream(int sock, int read_timeout_ms, int write_timeout_ms)
+      : sock_(sock), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
+
+  bool buffered() const { return off_ < len_; }
+  // Waits up to `ms` for request bytes; true when some are buffered or readable.
+  bool WaitReadable(int ms) const { return buffered() || Poll(POLLIN, ms); }
+
+  bool is_readable() const override { return WaitReadable(read_timeout_ms_); }
+  bool is_writable() const override { return Poll(POLLOUT, write_timeout_ms_); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (!buffered()) {
+      if (!Poll(POLLIN, read_timeout_ms_)) return -1;
+      if (size >= sizeof buf_) return recv(sock_, ptr, size, 0);
+      ssize_t n = recv(sock_, buf_, sizeof buf_, 0);
+      if (n <= 0) return n;
+      off_ = 0;
+      len_ = static_cast<size_t>(n);
+    }
+    size_t n = std::min(size, len_ - off_);
+    std::memcpy(ptr, buf_ + off_, n);
+    off_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    return send(sock_, ptr, size, MSG_NOSIGNAL);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    Address(true, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    Address(false, ip, port);
+  }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  bool Poll(short events, int ms) const {
+    pollfd p{sock_, events, 0};
+    int r;
+    do r = poll(&p, 1, ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0 && (p.revents & (events | POLLHUP | POLLERR)) != 0;
+  }
+  void Address(bool peer, std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    auto* a = reinterpret_cast<sockaddr*>(&addr);
+    if ((peer ? getpeername(sock_, a, &len) : getsockname(sock_, a, &len)) != 0) return;
+    char host[INET6_ADDRSTRLEN] = {};
+    if (addr.ss_family == AF_INET) {
+      auto* in = reinterpret_cast<sockaddr_in*>(&addr);
+      inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+      port = ntohs(in->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
+      inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+      port = ntohs(in6->sin6_port);
+    }
+    ip = host;
+  }
+
+  int sock_;
+  int read_timeout_ms_;
+  int write_timeout_ms_;
+  char buf_[4096];
+  size_t off_ = 0, len_ = 0;
+};
 
 // httplib 0.11 limits each header line (8 KiB, else 400) but neither their number nor their sum:
 // it reads whatever arrives into memory. Refuse such a head afterwards, at least; the memory was
@@ -46,12 +126,40 @@ std::string MethodLabel(const std::string& method) {
 
 }  // namespace
 
+bool ConnectionServer::process_and_close_socket(socket_t sock) {
+  ConnectionStream strm(sock,
+                        static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
+                        static_cast<int>(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000));
+  bool ret = false;
+  auto idle_deadline = [this] {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  };
+  for (size_t count = keep_alive_max_count_; count > 0 && svr_sock_ != INVALID_SOCKET; --count) {
+    // Idle: wait in short steps so that Stop() (svr_sock_ reset) is noticed.
+    auto deadline = idle_deadline();
+    bool readable = false;
+    while (!(readable = strm.WaitReadable(50)) && svr_sock_ != INVALID_SOCKET &&
+           std::chrono::steady_clock::now() < deadline) {
+    }
+    if (!readable) break;
+    bool connection_closed = false;
+    t_close_connection = false;
+    ret = process_request(strm, count == 1, connection_closed, nullptr);
+    if (!ret || connection_closed || std::exchange(t_close_connection, false)) break;
+  }
+  shutdown(sock, SHUT_RDWR);
+  close(sock);
+  return ret;
+}
+
 HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_tcp_nodelay(true);
   // httplib keeps a thread per open connection; idle and slow clients would starve the rest (see
   // elastic_task_queue.h). Up to 8x the configured threads are started under pressure.
   size_t threads = static_cast<size_t>(config.http_threads);
-  server_.new_task_queue = [threads] { return new ElasticTaskQueue(threads, std::min<size_t>(threads * 8, 4096)); };
+  server_.new_task_queue = [threads] {
+    return new ElasticTaskQueue(threads, std::min<size_t>(threads * 8, 4096));
+  };
   server_.set_keep_alive_max_count(1000);
   // An idle keep-alive connection holds a thread this long.
   server_.set_keep_alive_timeout(2);
@@ -65,7 +173,9 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
     t_started = std::chrono::steady_clock::now();
     t_observed = false;
     if (HeadTooLarge(req)) {
-      WriteJson(res, 431, {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
+      WriteJson(
+          res, 431,
+          {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -88,26 +198,36 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     switch (res.status) {
-      case 404: WriteError(res, Status::NotFound("not_found", "no such resource")); break;
-      case 413: WriteError(res, PayloadTooLarge()); break;
-      case 405: WriteJson(res, 405, {{"error", "method_not_allowed"}, {"message", "method not allowed"}}); break;
+      case 404:
+        WriteError(res, Status::NotFound("not_found", "no such resource"));
+        break;
+      case 413:
+        WriteError(res, PayloadTooLarge());
+        break;
+      case 405:
+        WriteJson(res, 405, {{"error", "method_not_allowed"}, {"message", "method not allowed"}});
+        break;
       default:
-        WriteJson(res, res.status, {{"error", "bad_request"}, {"message", "the request could not be processed"}});
+        WriteJson(res, res.status,
+                  {{"error", "bad_request"}, {"message", "the request could not be processed"}});
     }
   });
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (res.get_header_value("Connection") == "close") t_close_connection = true;
     bool observed = std::exchange(t_observed, false);
     auto started = std::exchange(t_started, {});
     if (observed || !observer_) return;
-    double seconds = started == std::chrono::steady_clock::time_point()
-                         ? 0
-                         : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        started == std::chrono::steady_clock::time_point()
+            ? 0
+            : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     observer_(MethodLabel(req.method), kUnmatchedRoute, res.status, seconds,
               ClientAddress(req, config_.trusted_proxies));
   });
-  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    WriteError(res, Status::Internal("internal error"));
-  });
+  server_.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        WriteError(res, Status::Internal("internal error"));
+      });
 }
 
 void HttpServer::Handle(const std::string& method, const std::string& pattern,
@@ -115,7 +235,7 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
   std::string name = route.empty() ? pattern : route;
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](const httplib::Request& req,
-                                                                     httplib::Response& res) {
+                                                                    httplib::Response& res) {
     RunObserved(req, method, name, res, [&] {
       if (req.body.size() > kMaxPublicBody && req.path.rfind("/admin/", 0) != 0) {
         WriteError(res, PayloadTooLarge());
@@ -124,37 +244,63 @@ void HttpServer::Handle(const std::string& method, const std::string& pattern,
       }
     });
   };
-  if (method == "GET") server_.Get(pattern, wrapped);
-  else if (method == "POST") server_.Post(pattern, wrapped);
-  else if (method == "PUT") server_.Put(pattern, wrapped);
-  else if (method == "DELETE") server_.Delete(pattern, wrapped);
-  else if (method == "PATCH") server_.Patch(pattern, wrapped);
+  if (method == "GET")
+    server_.Get(pattern, wrapped);
+  else if (method == "POST")
+    server_.Post(pattern, wrapped);
+  else if (method == "PUT")
+    server_.Put(pattern, wrapped);
+  else if (method == "DELETE")
+    server_.Delete(pattern, wrapped);
+  else if (method == "PATCH")
+    server_.Patch(pattern, wrapped);
 }
 
 void HttpServer::HandleWithReader(const std::string& method, const std::string& pattern,
-                                  httplib::Server::HandlerWithContentReader handler, const std::string& route) {
+                                  httplib::Server::HandlerWithContentReader handler,
+                                  const std::string& route) {
   std::string name = route.empty() ? pattern : route;
   routes_.push_back(RouteInfo{method, name});
   auto wrapped = [this, method, name, handler = std::move(handler)](
-                     const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    RunObserved(req, method, name, res, [&] { handler(req, res, reader); });
+                     const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
+    RunObserved(req, method, name, res, [&] {
+      bool drained = false;
+      httplib::ContentReader tracked(
+          [&](httplib::ContentReceiver receiver) { return drained = reader(std::move(receiver)); },
+          [&](httplib::MultipartContentHeader header, httplib::ContentReceiver receiver) {
+            return drained = reader(std::move(header), std::move(receiver));
+          });
+      handler(req, res, tracked);
+      // An answer that leaves body bytes unread ends the connection: else they would be parsed
+      // as the next request (a CL.0 desync behind a connection-reusing proxy).
+      bool has_body =
+          req.has_header("Transfer-Encoding") ||
+          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+      if (!drained && has_body) res.set_header("Connection", "close");
+    });
   };
-  if (method == "POST") server_.Post(pattern, wrapped);
-  else if (method == "PUT") server_.Put(pattern, wrapped);
+  if (method == "POST")
+    server_.Post(pattern, wrapped);
+  else if (method == "PUT")
+    server_.Put(pattern, wrapped);
 }
 
-void HttpServer::RunObserved(const httplib::Request& req, const std::string& method, const std::string& route,
-                             httplib::Response& res, const std::function<void()>& handler) {
+void HttpServer::RunObserved(const httplib::Request& req, const std::string& method,
+                             const std::string& route, httplib::Response& res,
+                             const std::function<void()>& handler) {
   auto start = std::chrono::steady_clock::now();
   try {
     handler();
   } catch (const std::exception& e) {
-    LogError("handler_exception", {{"route", route}, {"what", std::string(e.what()).substr(0, 200)}});
+    LogError("handler_exception",
+             {{"route", route}, {"what", std::string(e.what()).substr(0, 200)}});
     res = httplib::Response();
     WriteError(res, Status::Internal("internal error"));
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (observer_) observer_(method, route, res.status, seconds, ClientAddress(req, config_.trusted_proxies));
+  if (observer_)
+    observer_(method, route, res.status, seconds, ClientAddress(req, config_.trusted_proxies));
   t_observed = true;
 }
 
@@ -185,8 +331,10 @@ void HttpServer::Stop() {
 bool CidrContains(const Cidr& cidr, const std::string& ip) {
   unsigned char buf[16];
   size_t len = 0;
-  if (inet_pton(AF_INET, ip.c_str(), buf) == 1) len = 4;
-  else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) len = 16;
+  if (inet_pton(AF_INET, ip.c_str(), buf) == 1)
+    len = 4;
+  else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1)
+    len = 16;
   if (len == 0 || len != cidr.network.size()) return false;
   int bits = cidr.prefix;
   for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
@@ -211,7 +359,8 @@ std::string ClientAddress(const httplib::Request& req, const std::vector<Cidr>& 
   size_t start = 0;
   while (start <= xff.size()) {
     size_t comma = xff.find(',', start);
-    std::string hop = xff.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string hop =
+        xff.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     hop.erase(0, hop.find_first_not_of(' '));
     hop.erase(hop.find_last_not_of(' ') + 1);
     if (!hop.empty()) hops.push_back(hop);
@@ -220,7 +369,8 @@ std::string ClientAddress(const httplib::Request& req, const std::vector<Cidr>& 
   }
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
     unsigned char buf[16];
-    bool valid = inet_pton(AF_INET, it->c_str(), buf) == 1 || inet_pton(AF_INET6, it->c_str(), buf) == 1;
+    bool valid =
+        inet_pton(AF_INET, it->c_str(), buf) == 1 || inet_pton(AF_INET6, it->c_str(), buf) == 1;
     if (!valid) return peer;
     if (!trusted(*it)) return *it;
   }

@@ -21,9 +21,19 @@ namespace optin::http {
 // raw path never, it may carry a token), status, duration and the client address (as
 // ClientAddress() sees it, before OPTIN_IP_MODE). Requests that matched no route (404, 405, or
 // refused before routing) are reported with route kUnmatchedRoute. Called on the handler thread.
-using RequestObserver = std::function<void(const std::string& method, const std::string& route, int status,
-                                           double seconds, const std::string& client_ip)>;
+using RequestObserver =
+    std::function<void(const std::string& method, const std::string& route, int status,
+                       double seconds, const std::string& client_ip)>;
 constexpr const char* kUnmatchedRoute = "unmatched";
+
+// httplib::Server with its own connection loop. httplib 0.11.4 builds a fresh read buffer for
+// every request of a keep-alive connection, so bytes of a next request that arrived in the same
+// recv() were dropped silently (pipelining; a smuggled body). This loop keeps one buffer per
+// connection, and closes the connection after any response that carries "Connection: close".
+class ConnectionServer : public httplib::Server {
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+};
 
 struct RouteInfo {
   std::string method;
@@ -41,12 +51,13 @@ class HttpServer {
 
   // Registers a handler. `pattern` is a cpp-httplib regex pattern; `route` is the template used
   // for metrics and logs (defaults to the pattern).
-  void Handle(const std::string& method, const std::string& pattern, httplib::Server::Handler handler,
-              const std::string& route = "");
+  void Handle(const std::string& method, const std::string& pattern,
+              httplib::Server::Handler handler, const std::string& route = "");
   // The same for a handler that streams the body itself (ContentReader) instead of having it
   // buffered: for large admin uploads. Only POST and PUT.
   void HandleWithReader(const std::string& method, const std::string& pattern,
-                        httplib::Server::HandlerWithContentReader handler, const std::string& route = "");
+                        httplib::Server::HandlerWithContentReader handler,
+                        const std::string& route = "");
   void SetObserver(RequestObserver observer) { observer_ = std::move(observer); }
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
@@ -64,7 +75,7 @@ class HttpServer {
                    httplib::Response& res, const std::function<void()>& handler);
 
   const Config& config_;
-  httplib::Server server_;
+  ConnectionServer server_;
   std::vector<RouteInfo> routes_;
   RequestObserver observer_;
 };

@@ -3,7 +3,9 @@
 namespace optin::http {
 namespace {
 
-nlohmann::json OrNull(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+nlohmann::json OrNull(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ nlohmann::json SubscriberJson(const SubscriberRecord& r, const SubscriptionServi
   }
   nlohmann::json suppressions = nlohmann::json::array();
   for (const auto& s : r.suppressions) {
-    suppressions.push_back({{"scope", s.scope}, {"reason", s.reason}, {"source", s.source}, {"since", s.created_at}});
+    suppressions.push_back(
+        {{"scope", s.scope}, {"reason", s.reason}, {"source", s.source}, {"since", s.created_at}});
   }
   return {{"email", r.email},
           {"email_sha256", r.email_hash},

@@ -9,6 +9,7 @@
 
 namespace optin::http {
 
-nlohmann::json SubscriberJson(const SubscriberRecord& record, const SubscriptionService& subscriptions);
+nlohmann::json SubscriberJson(const SubscriberRecord& record,
+                              const SubscriptionService& subscriptions);
 
 }  // namespace optin::http

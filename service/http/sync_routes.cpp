@@ -7,7 +7,9 @@
 namespace optin::http {
 namespace {
 
-nlohmann::json OrNull(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+nlohmann::json OrNull(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
 
 void SyncState(const Config& config, SyncOutboxStore& outbox, httplib::Response& res) {
   auto st = outbox.Snapshot();
@@ -16,14 +18,19 @@ void SyncState(const Config& config, SyncOutboxStore& outbox, httplib::Response&
   if (!dead.ok()) return WriteError(res, dead.status());
   nlohmann::json letters = nlohmann::json::array();
   for (const auto& d : *dead) {
-    letters.push_back({{"id", d.id}, {"action", d.action}, {"email", OrNull(d.email)}, {"attempts", d.attempts},
-                       {"last_error", d.last_error}, {"dead_at", d.dead_at}});
+    letters.push_back({{"id", d.id},
+                       {"action", d.action},
+                       {"email", OrNull(d.email)},
+                       {"attempts", d.attempts},
+                       {"last_error", d.last_error},
+                       {"dead_at", d.dead_at}});
   }
   WriteJson(res, 200,
             {{"enabled", config.cleverreach_enabled()},
              {"queue_depth", st->queued},
              {"due", st->due},
              {"oldest_due_age_seconds", st->oldest_due_age_seconds},
+             {"unsubscribe_pending_oldest_seconds", st->unsubscribe_pending_oldest_seconds},
              {"last_success_at", OrNull(st->last_success_at)},
              {"last_error_at", OrNull(st->last_error_at)},
              {"last_error", OrNull(st->last_error)},
@@ -36,8 +43,10 @@ void Retry(SyncOutboxStore& outbox, const httplib::Request& req, httplib::Respon
   int64_t id = 0;
   if (req.has_param("id")) {
     std::string text = req.get_param_value("id");
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-      return WriteError(res, Status::InvalidArgument("invalid_request", "id must be a dead letter's numeric id"));
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      return WriteError(
+          res, Status::InvalidArgument("invalid_request", "id must be a dead letter's numeric id"));
     }
     id = std::stoll(text);
   }
@@ -47,7 +56,8 @@ void Retry(SyncOutboxStore& outbox, const httplib::Request& req, httplib::Respon
 }
 
 void WebhookCheck(const Config& config, const httplib::Request& req, httplib::Response& res) {
-  if (config.cleverreach_webhook_verify.empty()) return WriteError(res, Status::NotFound("not_found", "no such resource"));
+  if (config.cleverreach_webhook_verify.empty())
+    return WriteError(res, Status::NotFound("not_found", "no such resource"));
   std::string secret = req.get_param_value("secret");
   res.status = 200;
   res.set_content(config.cleverreach_webhook_verify + " " + secret, "text/plain");
@@ -55,13 +65,16 @@ void WebhookCheck(const Config& config, const httplib::Request& req, httplib::Re
 
 void WebhookDelivery(const Config& config, SyncOutboxStore& outbox, const httplib::Request& req,
                      httplib::Response& res) {
-  if (config.cleverreach_webhook_token.empty()) return WriteError(res, Status::NotFound("not_found", "no such resource"));
-  if (!ConstantTimeEquals(Sha256(req.get_header_value("X-CR-Calltoken")), Sha256(config.cleverreach_webhook_token))) {
+  if (config.cleverreach_webhook_token.empty())
+    return WriteError(res, Status::NotFound("not_found", "no such resource"));
+  if (!ConstantTimeEquals(Sha256(req.get_header_value("X-CR-Calltoken")),
+                          Sha256(config.cleverreach_webhook_token))) {
     return WriteError(res, Status(StatusCode::kUnauthorized, "unauthorized", "unknown call token"));
   }
   auto doc = nlohmann::json::parse(req.body, nullptr, false);
   if (!doc.is_object() || !doc.contains("event") || !doc["event"].is_string()) {
-    return WriteError(res, Status::InvalidArgument("invalid_request", "expected a CleverReach event object"));
+    return WriteError(
+        res, Status::InvalidArgument("invalid_request", "expected a CleverReach event object"));
   }
   if (doc["event"] != "receiver.unsubscribed") return WriteJson(res, 200, {{"status", "ignored"}});
   const auto& payload = doc.value("payload", nlohmann::json::object());
@@ -76,7 +89,8 @@ void WebhookDelivery(const Config& config, SyncOutboxStore& outbox, const httpli
     return !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
   };
   if (!digits(group) || !digits(pool_id)) {
-    return WriteError(res, Status::InvalidArgument("invalid_request", "payload needs numeric group_id and pool_id"));
+    return WriteError(res, Status::InvalidArgument("invalid_request",
+                                                   "payload needs numeric group_id and pool_id"));
   }
   Status s = outbox.InboxAdd("receiver.unsubscribed", group, pool_id);
   if (!s.ok()) return WriteError(res, s);
@@ -86,16 +100,23 @@ void WebhookDelivery(const Config& config, SyncOutboxStore& outbox, const httpli
 }  // namespace
 
 void RegisterSyncRoutes(HttpServer& server, const Config& config, SyncOutboxStore& outbox) {
-  server.Handle("GET", "/admin/sync", AdminOnly(config, [&config, &outbox](const httplib::Request&, httplib::Response& res) {
-                  SyncState(config, outbox, res);
-                }));
+  server.Handle(
+      "GET", "/admin/sync",
+      AdminOnly(config, [&config, &outbox](const httplib::Request&, httplib::Response& res) {
+        SyncState(config, outbox, res);
+      }));
   server.Handle("POST", "/admin/sync/retry",
-                AdminOnly(config, [&outbox](const httplib::Request& req, httplib::Response& res) { Retry(outbox, req, res); }));
+                AdminOnly(config, [&outbox](const httplib::Request& req, httplib::Response& res) {
+                  Retry(outbox, req, res);
+                }));
   server.Handle("GET", "/webhooks/cleverreach",
-                [&config](const httplib::Request& req, httplib::Response& res) { WebhookCheck(config, req, res); });
-  server.Handle("POST", "/webhooks/cleverreach", [&config, &outbox](const httplib::Request& req, httplib::Response& res) {
-    WebhookDelivery(config, outbox, req, res);
-  });
+                [&config](const httplib::Request& req, httplib::Response& res) {
+                  WebhookCheck(config, req, res);
+                });
+  server.Handle("POST", "/webhooks/cleverreach",
+                [&config, &outbox](const httplib::Request& req, httplib::Response& res) {
+                  WebhookDelivery(config, outbox, req, res);
+                });
 }
 
 }  // namespace optin::http

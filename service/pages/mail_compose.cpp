@@ -4,8 +4,9 @@
 
 namespace optin {
 
-Result<PendingMail> ComposeTokenMail(const Config& config, const std::string& from_name, const std::string& to,
-                                     const std::string& language, const MailText& text, const RandomToken& token,
+Result<PendingMail> ComposeTokenMail(const Config& config, const std::string& from_name,
+                                     const std::string& to, const std::string& language,
+                                     const MailText& text, const RandomToken& token,
                                      std::chrono::seconds ttl) {
   OutgoingMail out;
   out.from = config.mail_from;

@@ -12,13 +12,13 @@
 namespace optin {
 
 struct OutgoingMail {
-  std::string from;             // plain address, e.g. newsletter@example.com
-  std::string from_name;        // display name (optional)
-  std::string to;               // normalised address
-  std::string subject;          // UTF-8
-  std::string text_body;        // UTF-8, '\n' line ends
-  std::string html_body;        // UTF-8, '\n' line ends
-  std::string language;         // Content-Language: de, nl, en
+  std::string from;                  // plain address, e.g. newsletter@example.com
+  std::string from_name;             // display name (optional)
+  std::string to;                    // normalised address
+  std::string subject;               // UTF-8
+  std::string text_body;             // UTF-8, '\n' line ends
+  std::string html_body;             // UTF-8, '\n' line ends
+  std::string language;              // Content-Language: de, nl, en
   std::string list_unsubscribe_url;  // when set: List-Unsubscribe + List-Unsubscribe-Post headers
 };
 
@@ -29,6 +29,7 @@ struct RenderedMail {
 
 // Renders `mail` dated `date`. The Message-ID's right-hand side is the From address's domain.
 // InvalidArgument when a header field would contain CR, LF or NUL, or an address is malformed.
-Result<RenderedMail> RenderMail(const OutgoingMail& mail, std::chrono::system_clock::time_point date);
+Result<RenderedMail> RenderMail(const OutgoingMail& mail,
+                                std::chrono::system_clock::time_point date);
 
 }  // namespace optin

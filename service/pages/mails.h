@@ -18,8 +18,8 @@ struct MailText {
 // button; says that nothing happens if ignored and that the link expires after
 // `ttl_hours_text`, a number of hours as text ("72" -> "72 Stunden", "72 uur", "72 hours");
 // any other text is taken as already rendered in the language.
-MailText ConfirmationMail(Language lang, const std::string& list_name, const std::string& confirm_url,
-                          const std::string& ttl_hours_text);
+MailText ConfirmationMail(Language lang, const std::string& list_name,
+                          const std::string& confirm_url, const std::string& ttl_hours_text);
 
 // "Please verify your privacy request (<type>)": type is access, erasure, objection or
 // unsubscribe; the link leads to a page that says what will happen and asks to confirm.

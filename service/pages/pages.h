@@ -24,12 +24,14 @@ std::string ConfirmExpiredPage(Language lang, const std::string& signup_url);
 // 404 for any unknown, tampered or foreign link (confirm, unsubscribe, privacy).
 std::string InvalidLinkPage(Language lang);
 // GET /unsubscribe: a button that POSTs to /unsubscribe?token=...
-std::string UnsubscribeFormPage(Language lang, const std::string& list_name, const std::string& token);
+std::string UnsubscribeFormPage(Language lang, const std::string& list_name,
+                                const std::string& token);
 // After POST /unsubscribe.
 std::string UnsubscribedPage(Language lang, const std::string& list_name);
 // GET /privacy/confirm: says what `request_type` (access, erasure, objection, unsubscribe) will
 // do, and a button that POSTs `token` to /privacy/confirm.
-std::string PrivacyConfirmFormPage(Language lang, const std::string& request_type, const std::string& token);
+std::string PrivacyConfirmFormPage(Language lang, const std::string& request_type,
+                                   const std::string& token);
 // After POST /privacy/confirm for erasure, objection or unsubscribe.
 std::string PrivacyDonePage(Language lang, const std::string& request_type);
 // GET /privacy: a form to request access, erasure, objection or unsubscribe by address.
@@ -43,9 +45,12 @@ std::string ErrorPage(Language lang, int http_status);
 std::string ConsentText(Language lang, const std::string& list_name, const std::string& configured);
 // GET /form/{list}: a ready signup form posting to `action_url` with email, optional name,
 // hidden list, honeypot field "website" (visually hidden, tabindex -1, autocomplete off), and
-// a consent checkbox when `require_consent` (label = consent_text, or a default text).
-std::string SignupFormPage(Language lang, const std::string& list_slug, const std::string& list_name,
-                           const std::string& action_url, bool require_consent,
-                           const std::string& consent_text, PowWidget pow = PowWidget::kNone);
+// a consent checkbox when `require_consent` (label = consent_text, or a default text), and a
+// hidden `form_page` = `form_page_url` (when not empty) so the signup records the page without
+// a Referer.
+std::string SignupFormPage(Language lang, const std::string& list_slug,
+                           const std::string& list_name, const std::string& action_url,
+                           bool require_consent, const std::string& consent_text,
+                           PowWidget pow = PowWidget::kNone, const std::string& form_page_url = "");
 
 }  // namespace optin

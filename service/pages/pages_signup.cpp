@@ -33,7 +33,8 @@ std::string ConsentCheckbox(Language lang, const std::string& list_name,
 
 }  // namespace
 
-std::string ConsentText(Language lang, const std::string& list_name, const std::string& configured) {
+std::string ConsentText(Language lang, const std::string& list_name,
+                        const std::string& configured) {
   if (!configured.empty()) return configured;
   return i18n::Fill(Pick(lang,
                          "Ja, ich möchte {list} per E-Mail erhalten. Meine Einwilligung kann ich "
@@ -47,8 +48,8 @@ std::string ConsentText(Language lang, const std::string& list_name, const std::
 
 std::string SignupFormPage(Language lang, const std::string& list_slug,
                            const std::string& list_name, const std::string& action_url,
-                           bool require_consent, const std::string& consent_text,
-                           PowWidget pow) {
+                           bool require_consent, const std::string& consent_text, PowWidget pow,
+                           const std::string& form_page_url) {
   const i18n::Placeholders list = {{"list", HtmlEscape(list_name)}};
   const char* title_template =
       Pick(lang, "{list} abonnieren", "Aanmelden voor {list}", "Subscribe to {list}");
@@ -76,6 +77,7 @@ std::string SignupFormPage(Language lang, const std::string& list_slug,
       "<input type=\"text\" id=\"name\" name=\"name\" maxlength=\"200\" autocomplete=\"name\">\n";
   body += HiddenInput("list", list_slug);
   body += HiddenInput("language", LanguageCode(lang));
+  if (!form_page_url.empty()) body += HiddenInput("form_page", form_page_url);
   body += Honeypot(lang);
   if (require_consent) body += ConsentCheckbox(lang, list_name, consent_text);
   body += PowFormFields(lang, pow);

@@ -62,23 +62,24 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   p.subscription_store = std::make_unique<SubscriptionStore>(db);
   p.suppressions = std::make_unique<SuppressionStore>(db);
   p.subscribers = std::make_unique<SubscriberStore>(db);
-  p.subscriptions = std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store, &p.metrics);
+  p.subscriptions =
+      std::make_unique<SubscriptionService>(c, *p.lists, *p.subscription_store, &p.metrics);
   p.per_client = std::make_unique<RateLimiter>(c.rate_limit);
   p.privacy_store = std::make_unique<PrivacyStore>(
       db, PrivacyStoreOptions{c.cleverreach_enabled(), c.unsubscribe_scope});
   p.privacy = std::make_unique<PrivacyService>(c, *p.privacy_store);
   p.import_store = std::make_unique<ImportStore>(db);
   p.sync_outbox = std::make_unique<SyncOutboxStore>(db);
-  if (Status s = p.sync_outbox->SetEnabled(c.cleverreach_enabled()); !s.ok()) return s;
   p.pow_store = std::make_unique<PowStore>(db);
   p.pow = std::make_unique<ProofOfWork>(c, *p.pow_store);
-  p.api = std::make_unique<http::Api>(http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client,
-                                                    *p.lists, *p.suppressions, *p.subscribers, *p.import_store,
-                                                    *p.sync_outbox, *p.pow});
+  p.api = std::make_unique<http::Api>(
+      http::ApiDeps{c, p.metrics, db, *p.subscriptions, *p.privacy, *p.per_client, *p.lists,
+                    *p.suppressions, *p.subscribers, *p.import_store, *p.sync_outbox, *p.pow});
 
   p.mail_outbox = std::make_unique<MailOutboxStore>(db, MailRetryPolicy{c.mail_retry_base});
-  auto mailer = std::make_unique<Mailer>(*p.mail_outbox, MakeMailSender(c), c.mail_from,
-                                         std::make_unique<NotificationListener>(c.database_url, "optin_mail"));
+  auto mailer = std::make_unique<Mailer>(
+      *p.mail_outbox, MakeMailSender(c), c.mail_from,
+      std::make_unique<NotificationListener>(c.database_url, "optin_mail"));
   AddOperationsCollectors(p.metrics, db, &mailer->counters());
   p.workers.push_back(std::move(mailer));
   if (c.cleverreach_enabled()) {
@@ -86,7 +87,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     AddSyncCollector(p.metrics, *sync);
     p.workers.push_back(std::move(sync));
   } else {
-    LogInfo("cleverreach_sync_off", {{"reason", "OPTIN_CLEVERREACH_CLIENT_ID / _SECRET are unset"}});
+    LogInfo("cleverreach_sync_off",
+            {{"reason", "OPTIN_CLEVERREACH_CLIENT_ID / _SECRET are unset"}});
   }
   p.retention = std::make_unique<RetentionStore>(db);
   p.workers.push_back(std::make_unique<RetentionWorker>(*p.retention, RetentionRulesFrom(c)));
@@ -95,6 +97,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
 
 int App::Serve() {
   Parts& p = *parts_;
+  // Whether the sync runs decides what the outbox may hold (nothing with an address when off);
+  // recorded here, not in Create, which connects to nothing.
+  if (Status s = p.sync_outbox->SetEnabled(config_.cleverreach_enabled()); !s.ok()) {
+    LogError("sync_state_failed", {{"error", s.message()}});
+    return 1;
+  }
   auto port = p.api->Bind();
   if (!port.ok()) {
     LogError("listen_failed", {{"error", port.status().message()}});
@@ -109,8 +117,9 @@ int App::Serve() {
       LogInfo("worker_stopped", {{"worker", worker->name()}});
     });
   }
-  std::string host = config_.listen.host.find(':') != std::string::npos ? "[" + config_.listen.host + "]"
-                                                                          : config_.listen.host;
+  std::string host = config_.listen.host.find(':') != std::string::npos
+                         ? "[" + config_.listen.host + "]"
+                         : config_.listen.host;
   LogInfo("listening on http://" + host + ":" + std::to_string(*port),
           {{"host", config_.listen.host}, {"port", *port}});
   p.api->Serve();
@@ -120,7 +129,9 @@ int App::Serve() {
   return 0;
 }
 
-std::vector<std::pair<std::string, std::string>> App::Routes() const { return parts_->api->Routes(); }
+std::vector<std::pair<std::string, std::string>> App::Routes() const {
+  return parts_->api->Routes();
+}
 
 void App::Stop() {
   stop_.Stop();

@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "service/app/worker.h"
 #include "service/base/config.h"
 #include "service/base/status.h"
 #include "service/base/stop_signal.h"
-#include "service/app/worker.h"
 
 namespace optin {
 

@@ -14,7 +14,9 @@ namespace optin {
 
 int RunSyncCommand(const Config& config, bool once) {
   if (!config.cleverreach_enabled()) {
-    std::fputs("optin: sync is off: set OPTIN_CLEVERREACH_CLIENT_ID and OPTIN_CLEVERREACH_CLIENT_SECRET\n", stderr);
+    std::fputs(
+        "optin: sync is off: set OPTIN_CLEVERREACH_CLIENT_ID and OPTIN_CLEVERREACH_CLIENT_SECRET\n",
+        stderr);
     return 1;
   }
   auto pool = OpenConfiguredPool(config, 3);

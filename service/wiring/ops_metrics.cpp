@@ -1,8 +1,8 @@
 #include "service/wiring/ops_metrics.h"
 
 #include "service/app/mailer.h"
-#include "storage/metrics_store.h"
 #include "storage/database.h"
+#include "storage/metrics_store.h"
 
 namespace optin {
 
@@ -47,9 +47,14 @@ void AddOperationsCollectors(MetricsRegistry& metrics, ConnectionPool& pool,
               static_cast<double>(g->sync_waiting));
     out.Gauge("optin_sync_outbox_oldest_seconds",
               "Age of the oldest change waiting for CleverReach.", g->sync_oldest_seconds);
-    out.Gauge("optin_sync_outbox_dead",
-              "CleverReach changes given up after 10 attempts (dead letters).",
-              static_cast<double>(g->sync_dead));
+    out.Gauge(
+        "optin_sync_outbox_dead",
+        "CleverReach upserts given up after 10 attempts (dead letters; withdrawals never die).",
+        static_cast<double>(g->sync_dead));
+    out.Gauge("optin_unsubscribe_pending_oldest_seconds",
+              "Age of the oldest withdrawal (deactivation, blacklist entry, deletion) CleverReach "
+              "has not acknowledged; 0 when none. Must stay under 48 hours.",
+              g->unsubscribe_pending_oldest_seconds);
   });
 }
 

@@ -25,13 +25,14 @@ void AddSyncCollector(MetricsRegistry& metrics, const SyncWorker& worker) {
   const SyncCounters* counters = &worker.counters();
   metrics.AddCollector([counters](MetricsWriter& out) {
     out.Counter("optin_sync_calls_total", "CleverReach API calls made.", counters->calls.load());
-    out.Counter("optin_sync_errors_total", "CleverReach API calls that failed.", counters->errors.load());
+    out.Counter("optin_sync_errors_total", "CleverReach API calls that failed.",
+                counters->errors.load());
     out.Counter("optin_sync_delivered_total", "Outbox rows CleverReach has learnt.",
                 counters->delivered.load());
     out.Counter("optin_sync_dead_letters_total", "Outbox rows given up on (dead letters).",
                 counters->dead.load());
-    out.Counter("optin_sync_pulled_unsubscribes_total", "Unsubscribes made at CleverReach applied here.",
-                counters->pulled.load());
+    out.Counter("optin_sync_pulled_unsubscribes_total",
+                "Unsubscribes made at CleverReach applied here.", counters->pulled.load());
   });
 }
 

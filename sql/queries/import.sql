@@ -1,16 +1,12 @@
 -- name: import-classify
--- Sorts a batch of import rows (arrays: hash, list id, consented_at, domain) before anything is
--- written: invalid (consent in the future), suppressed (address globally or for the list, its
--- domain, or an unsubscribe after the imported consent), already_subscribed (confirmed, or
+-- Sorts a batch of import rows (arrays: hash, list id, consented_at, address) before anything is
+-- written: invalid (consent in the future), suppressed (optin_suppressed, or an unsubscribe after
+-- the imported consent), already_subscribed (confirmed, or
 -- repeated within the batch) or ok. One row per input position (1-based), in order.
 SELECT x.i,
        CASE
          WHEN x.consented_at > now() THEN 'invalid'
-         WHEN EXISTS (SELECT 1 FROM suppressions p
-                      WHERE p.email_hash = x.email_hash AND (p.list_id IS NULL OR p.list_id = x.list_id))
-           OR EXISTS (SELECT 1 FROM domain_suppressions d
-                      WHERE d.domain = x.domain
-                         OR (d.include_subdomains AND right(x.domain, length(d.domain) + 1) = '.' || d.domain))
+         WHEN optin_suppressed(x.email, x.email_hash, x.list_id)
            THEN 'suppressed'
          WHEN s.status = 'confirmed'
            OR row_number() OVER (PARTITION BY x.email_hash, x.list_id ORDER BY x.i) > 1
@@ -19,7 +15,7 @@ SELECT x.i,
          ELSE 'ok'
        END
 FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[])
-       WITH ORDINALITY AS x(email_hash, list_id, consented_at, domain, i)
+       WITH ORDINALITY AS x(email_hash, list_id, consented_at, email, i)
 LEFT JOIN subscribers u ON u.email_hash = x.email_hash
 LEFT JOIN subscriptions s ON s.subscriber_id = u.id AND s.list_id = x.list_id
 ORDER BY x.i

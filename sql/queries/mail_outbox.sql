@@ -1,19 +1,12 @@
 -- name: claim-due-mail
--- Locks the oldest due mail (skipping rows other senders hold) and deletes it at once, reporting blocked = true, when it is a confirmation mail that must not go out: recipient suppressed (globally or for the list), domain suppressed, or subscription no longer pending.
+-- Locks the oldest due mail (skipping rows other senders hold) and deletes it at once, reporting blocked = true, when it is a confirmation mail that must not go out: recipient suppressed (optin_suppressed: sql/functions/10_suppression.sql), or subscription no longer pending.
 WITH next AS (
   SELECT o.id, o.kind, o.subscription_id, o.email_hash, o.recipient, o.message_id, o.message,
          o.attempts,
          o.kind = 'confirmation' AND (
            s.id IS NULL
            OR s.status <> 'pending'
-           OR EXISTS (SELECT 1 FROM suppressions x
-                      WHERE x.email_hash = o.email_hash
-                        AND (x.list_id IS NULL OR x.list_id = s.list_id))
-           OR EXISTS (SELECT 1 FROM domain_suppressions d,
-                             lower(substring(o.recipient FROM '@([^@]*)$')) AS r(domain)
-                      WHERE r.domain = lower(d.domain)
-                         OR (d.include_subdomains
-                             AND right(r.domain, length(d.domain) + 1) = '.' || lower(d.domain)))
+           OR optin_suppressed(o.recipient, o.email_hash, s.list_id)
          ) AS blocked
   FROM mail_outbox o
   LEFT JOIN subscriptions s ON s.id = o.subscription_id

@@ -8,4 +8,7 @@ SELECT
   (SELECT count(*) FROM sync_outbox WHERE dead_at IS NULL) AS sync_waiting,
   (SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL) AS sync_dead,
   (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::double precision
-   FROM sync_outbox WHERE dead_at IS NULL) AS sync_oldest_seconds
+   FROM sync_outbox WHERE dead_at IS NULL) AS sync_oldest_seconds,
+  (SELECT coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::double precision
+   FROM sync_outbox WHERE action IN ('deactivate_receiver', 'blacklist_add', 'delete_receiver'))
+    AS unsubscribe_pending_oldest_seconds

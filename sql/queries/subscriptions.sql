@@ -1,11 +1,13 @@
 -- name: subscription-confirm-all
--- A confirmation in one statement (optin_confirm, migration V009): outcome, language and list.
+-- A confirmation in one statement (optin_confirm, sql/functions/30_confirm.sql): outcome, language
+-- and list.
 SELECT * FROM optin_confirm($1, $2, $3)
 
 -- name: subscription-signup
--- A signup in one statement (optin_signup, migration V006): suppression check, subscriber and
--- subscription upserts, consent event, mail claim, token and queued mail. Returns the outcome.
-SELECT optin_signup($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+-- A signup in one statement (optin_signup, sql/functions/20_signup.sql): suppression check,
+-- subscriber and subscription upserts, consent event, mail claim, token and queued mail. Returns
+-- the outcome.
+SELECT optin_signup($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 
 -- name: subscription-for-unsubscribe
 -- A subscription with its subscriber and list, locked for unsubscribing.
@@ -24,14 +26,18 @@ FOR UPDATE OF s
 SELECT id, email_hash FROM subscribers WHERE email = $1 FOR UPDATE
 
 -- name: confirmation-token-peek
--- What a confirmation link leads to, read-only (GET pages change nothing).
-SELECT s.status <> 'confirmed' AND (t.expires_at < now() OR t.used_at IS NOT NULL OR s.status <> 'pending')
+-- What a confirmation link leads to, read-only (GET pages change nothing): expired exactly when
+-- optin_confirm would answer 'expired' now (spent, out of date, no longer pending, or suppressed).
+SELECT s.status <> 'confirmed'
+         AND (t.expires_at < now() OR t.used_at IS NOT NULL OR s.status <> 'pending'
+              OR optin_suppressed(u.email, u.email_hash, s.list_id))
          AS expired,
        s.language, l.id, l.slug, l.name, l.language, coalesce(l.cleverreach_group_id, ''),
        l.require_consent_checkbox, l.consent_text, coalesce(l.thank_you_url, ''),
        coalesce(l.confirmed_url, '')
 FROM confirmation_tokens t
 JOIN subscriptions s ON s.id = t.subscription_id
+JOIN subscribers u ON u.id = s.subscriber_id
 JOIN lists l ON l.id = s.list_id
 WHERE t.token_hash = $1
 

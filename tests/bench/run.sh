@@ -224,7 +224,7 @@ fi
 # (Measured with optin stopped: no mailer sends these rows' mails, so this side does less.)
 cat >"$tmp/signup.sql" <<'EOF_SQL'
 \set r random(1, 2000000000)
-SELECT optin_signup(e, encode(sha256(convert_to(e, 'UTF8')), 'hex'), '', 'bench.example.com',
+SELECT optin_signup(e, encode(sha256(convert_to(e, 'UTF8')), 'hex'), '',
                     (SELECT id FROM lists WHERE slug = 'newsletter'), 'de', '', '127.0.0.1', 'wrk/4',
                     '', '', '{"language":"de","name_given":false,"consent_checkbox":false}',
                     encode(sha256(convert_to(e || 'token', 'UTF8')), 'hex'), 86400,

@@ -16,7 +16,8 @@ std::string Count(OptinFixture& f, const std::string& table, const std::string& 
 
 }  // namespace
 
-TEST_CASE("signup, mail, confirm page, confirm, one-click unsubscribe, signup again gets no mail", "[e2e][db]") {
+TEST_CASE("signup, mail, confirm page, confirm, one-click unsubscribe, signup again gets no mail",
+          "[e2e][db]") {
   OptinFixture f;
   f.Subscribe("Anna.Example@Example.COM ", {{"name", "Anna"}, {"language", "nl"}});
   CHECK(f.db().Scalar("SELECT status FROM subscriptions") == "pending");
@@ -52,7 +53,8 @@ TEST_CASE("signup, mail, confirm page, confirm, one-click unsubscribe, signup ag
   unsubscribe = unsubscribe.substr(unsubscribe.find("/unsubscribe"));
   std::vector<std::string> kinds;
   for (const auto& e : doc["consent_events"]) kinds.push_back(e["kind"]);
-  CHECK(kinds == std::vector<std::string>{"signup_requested", "confirmation_mail_sent", "confirmed"});
+  CHECK(kinds ==
+        std::vector<std::string>{"signup_requested", "confirmation_mail_sent", "confirmed"});
   CHECK(doc["consent_events"][1].contains("message_id"));
   CHECK(doc["consent_events"][1]["mail_sha256"].get<std::string>().size() == 64);
 
@@ -69,7 +71,10 @@ TEST_CASE("signup, mail, confirm page, confirm, one-click unsubscribe, signup ag
   CHECK(f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed");
   CHECK(Count(f, "suppressions", "list_id IS NULL AND source = 'one-click'") == "1");
   CHECK(f.db().Scalar("SELECT coalesce(name, '<none>') FROM subscribers") == "<none>");
-  CHECK(f.client().Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")->status == 200);
+  CHECK(f.client()
+            .Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click",
+                  "application/x-www-form-urlencoded")
+            ->status == 200);
 
   // Signing up again: the same 202, nothing stored, nothing sent.
   std::string events_before = Count(f, "consent_events");
@@ -116,7 +121,8 @@ TEST_CASE("honeypot, browser forms and multipart", "[e2e][db]") {
   CHECK(thanks->status == 200);
   CHECK(thanks->body.find("lang=\"de\"") != std::string::npos);
 
-  httplib::MultipartFormDataItems items = {{"email", "multi@example.com", "", ""}, {"name", "M", "", ""}};
+  httplib::MultipartFormDataItems items = {{"email", "multi@example.com", "", ""},
+                                           {"name", "M", "", ""}};
   auto multi = f.client().Post("/subscribe", items);
   REQUIRE(multi);
   CHECK(multi->status == 202);
@@ -125,7 +131,9 @@ TEST_CASE("honeypot, browser forms and multipart", "[e2e][db]") {
 
 TEST_CASE("bad input gets its status and error body and changes nothing", "[e2e][db]") {
   OptinFixture f;
-  REQUIRE(f.Admin("PUT", "/admin/lists/strict", {{"name", "Strict"}, {"require_consent_checkbox", true}})->status == 200);
+  REQUIRE(f.Admin("PUT", "/admin/lists/strict",
+                  {{"name", "Strict"}, {"require_consent_checkbox", true}})
+              ->status == 200);
   struct Case {
     const char* what;
     std::string body;
@@ -138,19 +146,27 @@ TEST_CASE("bad input gets its status and error body and changes nothing", "[e2e]
       {"no email", R"({"list":"newsletter"})", "application/json", 400, "invalid_email"},
       {"syntax", R"({"email":"not-an-address"})", "application/json", 400, "invalid_email"},
       {"no domain dot", R"({"email":"a@localhost"})", "application/json", 400, "invalid_email"},
-      {"too long", "{\"email\":\"" + std::string(250, 'a') + "@example.com\"}", "application/json", 400, "invalid_email"},
-      {"header injection", R"({"email":"a@example.com\r\nBcc: victim@example.com"})", "application/json", 400, "invalid_email"},
+      {"too long", "{\"email\":\"" + std::string(250, 'a') + "@example.com\"}", "application/json",
+       400, "invalid_email"},
+      {"header injection", R"({"email":"a@example.com\r\nBcc: victim@example.com"})",
+       "application/json", 400, "invalid_email"},
       {"NUL byte", R"({"email":"a\u0000@example.com"})", "application/json", 400, "invalid_email"},
-      {"invalid UTF-8 name", "email=x%40example.com&name=%ff%fe", "application/x-www-form-urlencoded", 400, "invalid_request"},
-      {"bad percent escape", "email=x%4", "application/x-www-form-urlencoded", 400, "invalid_request"},
+      {"invalid UTF-8 name", "email=x%40example.com&name=%ff%fe",
+       "application/x-www-form-urlencoded", 400, "invalid_request"},
+      {"bad percent escape", "email=x%4", "application/x-www-form-urlencoded", 400,
+       "invalid_request"},
       {"malformed JSON", R"({"email":)", "application/json", 400, "invalid_request"},
       {"JSON array", R"(["a@example.com"])", "application/json", 400, "invalid_request"},
       {"wrong JSON type", R"({"email":42})", "application/json", 400, "invalid_request"},
       {"wrong content type", "email=a@example.com", "text/plain", 415, "unsupported_media_type"},
-      {"unknown list", R"({"email":"a@example.com","list":"nope"})", "application/json", 404, "unknown_list"},
-      {"consent missing", R"({"email":"a@example.com","list":"strict"})", "application/json", 422, "consent_required"},
-      {"consent refused", R"({"email":"a@example.com","list":"strict","consent":false})", "application/json", 422, "consent_required"},
-      {"oversized", "{\"email\":\"a@example.com\",\"name\":\"" + big + "\"}", "application/json", 413, "payload_too_large"},
+      {"unknown list", R"({"email":"a@example.com","list":"nope"})", "application/json", 404,
+       "unknown_list"},
+      {"consent missing", R"({"email":"a@example.com","list":"strict"})", "application/json", 422,
+       "consent_required"},
+      {"consent refused", R"({"email":"a@example.com","list":"strict","consent":false})",
+       "application/json", 422, "consent_required"},
+      {"oversized", "{\"email\":\"a@example.com\",\"name\":\"" + big + "\"}", "application/json",
+       413, "payload_too_large"},
   };
   for (const auto& c : cases) {
     INFO(c.what);
@@ -165,7 +181,9 @@ TEST_CASE("bad input gets its status and error body and changes nothing", "[e2e]
   CHECK(Count(f, "subscribers") == "0");
   CHECK(Count(f, "consent_events") == "0");
   // With the checkbox ticked the strict list accepts.
-  CHECK(f.PostJson("/subscribe", {{"email", "a@example.com"}, {"list", "strict"}, {"consent", true}})->status == 202);
+  CHECK(
+      f.PostJson("/subscribe", {{"email", "a@example.com"}, {"list", "strict"}, {"consent", true}})
+          ->status == 202);
   CHECK(Count(f, "consent_events", "consent_text_sha256 IS NOT NULL") == "1");
   CHECK(Count(f, "consent_texts") == "1");
 }
@@ -179,9 +197,12 @@ TEST_CASE("tampered, foreign and expired tokens", "[e2e][db]") {
 
   std::string tampered = unsub_token;
   tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
-  for (const std::string& bad : {tampered, std::string("garbage"), std::string(""), confirm_token}) {
+  for (const std::string& bad :
+       {tampered, std::string("garbage"), std::string(""), confirm_token}) {
     INFO(bad);
-    CHECK(f.client().Post(("/unsubscribe?token=" + bad).c_str(), "", "application/x-www-form-urlencoded")->status == 404);
+    CHECK(f.client()
+              .Post(("/unsubscribe?token=" + bad).c_str(), "", "application/x-www-form-urlencoded")
+              ->status == 404);
     CHECK(f.client().Get(("/unsubscribe?token=" + bad).c_str())->status == 404);
   }
   for (const std::string& bad : {unsub_token, std::string("x"), confirm_token.substr(1) + "A"}) {
@@ -202,7 +223,8 @@ TEST_CASE("tampered, foreign and expired tokens", "[e2e][db]") {
   CHECK(Count(f, "subscriptions", "status = 'pending'") == "1");
 }
 
-TEST_CASE("a confirmation records who confirmed, and a suppression since the signup kills the link", "[e2e][db]") {
+TEST_CASE("a confirmation records who confirmed, and a suppression since the signup kills the link",
+          "[e2e][db]") {
   OptinFixture f;
   f.Subscribe("who@example.com");
   f.Subscribe("later.blocked@example.com");
@@ -217,15 +239,21 @@ TEST_CASE("a confirmation records who confirmed, and a suppression since the sig
   CHECK(ok->status == 200);
   CHECK(f.db().Scalar("SELECT host(ip) || ' ' || user_agent || ' ' || channel FROM consent_events "
                       "WHERE kind = 'confirmed'") == "127.0.0.1 ConfirmingBrowser/1.0 link");
-  CHECK(Count(f, "confirmation_tokens", "used_at IS NULL AND subscription_id = (SELECT s.id FROM subscriptions s "
-                                        "JOIN subscribers u ON u.id = s.subscriber_id WHERE u.email = 'who@example.com')") == "0");
+  CHECK(Count(f, "confirmation_tokens",
+              "used_at IS NULL AND subscription_id = (SELECT s.id FROM subscriptions s "
+              "JOIN subscribers u ON u.id = s.subscriber_id WHERE u.email = 'who@example.com')") ==
+        "0");
 
   // Suppressed (the address, or its domain) after the mail went out: the link is dead, nothing
   // changes. The entry is written directly, as a concurrent writer's would be, so that the
   // subscription is still pending and the confirmation's own check is what refuses it.
-  f.db().Exec("INSERT INTO suppressions (email_hash, email, reason, source) "
-              "SELECT email_hash, email, 'test', 'admin' FROM subscribers WHERE email = 'later.blocked@example.com'");
-  REQUIRE(f.Admin("POST", "/admin/suppressions", {{"domain", "gone.test"}})->status == 201);
+  f.db().Exec(
+      "INSERT INTO suppressions (email_hash, email, reason, source) "
+      "SELECT email_hash, email, 'test', 'admin' FROM subscribers WHERE email = "
+      "'later.blocked@example.com'");
+  // (POST /admin/suppressions with a domain would end the pending subscription itself — issue 12.)
+  f.db().Exec(
+      "INSERT INTO domain_suppressions (domain, include_subdomains) VALUES ('gone.test', false)");
   std::string events = Count(f, "consent_events");
   for (const std::string& token : {blocked, domain}) {
     auto r = f.PostJson("/confirm", {{"token", token}});
@@ -259,7 +287,9 @@ TEST_CASE("admin routes are hidden without an admin token", "[e2e][db]") {
 
 TEST_CASE("per-client rate limit answers 429 with Retry-After", "[e2e][db]") {
   OptinFixture f(Env{{"OPTIN_RATE_LIMIT", "3/min"}});
-  for (int i = 0; i < 3; ++i) CHECK(f.PostJson("/subscribe", {{"email", "r" + std::to_string(i) + "@example.com"}})->status == 202);
+  for (int i = 0; i < 3; ++i)
+    CHECK(f.PostJson("/subscribe", {{"email", "r" + std::to_string(i) + "@example.com"}})->status ==
+          202);
   auto limited = f.PostJson("/subscribe", {{"email", "r9@example.com"}});
   CHECK(limited->status == 429);
   CHECK(std::stoi(limited->get_header_value("Retry-After")) >= 1);
@@ -270,17 +300,23 @@ TEST_CASE("per-client rate limit answers 429 with Retry-After", "[e2e][db]") {
 TEST_CASE("suppressions: admin adds, checks, lifts, and domains block signups", "[e2e][db]") {
   OptinFixture f;
   f.SubscribeAndConfirm("keep@example.com");
-  CHECK(f.Admin("POST", "/admin/suppressions", {{"email", "Block@Example.com"}, {"reason", "complaint"}})->status == 201);
+  CHECK(f.Admin("POST", "/admin/suppressions",
+                {{"email", "Block@Example.com"}, {"reason", "complaint"}})
+            ->status == 201);
   CHECK(f.Admin("POST", "/admin/suppressions", {{"domain", "*.spam.test"}})->status == 201);
-  CHECK(f.Admin("POST", "/admin/suppressions", {{"email", "listonly@example.com"}, {"scope", "newsletter"}})->status == 201);
+  CHECK(f.Admin("POST", "/admin/suppressions",
+                {{"email", "listonly@example.com"}, {"scope", "newsletter"}})
+            ->status == 201);
   auto check = f.Admin("POST", "/admin/suppressions/check",
-                       {{"emails", {"keep@example.com", "BLOCK@example.com", "x@spam.test", "y@a.spam.test",
-                                    "listonly@example.com", "bad"}}});
+                       {{"emails",
+                         {"keep@example.com", "BLOCK@example.com", "x@spam.test", "y@a.spam.test",
+                          "listonly@example.com", "bad"}}});
   REQUIRE(check->status == 200);
   auto doc = json::parse(check->body);
   CHECK(doc["suppressed"] == json{"block@example.com", "x@spam.test", "y@a.spam.test"});
   CHECK(doc["invalid"] == json{"bad"});
-  auto per_list = f.Admin("POST", "/admin/suppressions/check", {{"emails", {"listonly@example.com"}}, {"list", "newsletter"}});
+  auto per_list = f.Admin("POST", "/admin/suppressions/check",
+                          {{"emails", {"listonly@example.com"}}, {"list", "newsletter"}});
   CHECK(json::parse(per_list->body)["suppressed"] == json{"listonly@example.com"});
 
   // A blocked domain gets no confirmation mail.
@@ -290,11 +326,13 @@ TEST_CASE("suppressions: admin adds, checks, lifts, and domains block signups", 
 
   // Suppressing a confirmed subscriber ends the subscription; lifting allows a fresh opt-in.
   CHECK(f.Admin("POST", "/admin/suppressions", {{"email", "keep@example.com"}})->status == 201);
-  CHECK(f.db().Scalar("SELECT status FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id WHERE u.email = 'keep@example.com'") == "unsubscribed");
+  CHECK(f.db().Scalar("SELECT status FROM subscriptions s JOIN subscribers u ON u.id = "
+                      "s.subscriber_id WHERE u.email = 'keep@example.com'") == "unsubscribed");
   CHECK(f.Admin("DELETE", "/admin/suppressions?email=keep@example.com")->status == 200);
   CHECK(f.Admin("DELETE", "/admin/suppressions?email=keep@example.com")->status == 404);
   f.Subscribe("keep@example.com");
-  CHECK(f.db().Scalar("SELECT status FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id WHERE u.email = 'keep@example.com'") == "pending");
+  CHECK(f.db().Scalar("SELECT status FROM subscriptions s JOIN subscribers u ON u.id = "
+                      "s.subscriber_id WHERE u.email = 'keep@example.com'") == "pending");
   f.WaitForMails(2);
 }
 

@@ -48,7 +48,8 @@ std::map<std::string, std::string> StoredStatus(const std::string& url) {
   pqxx::connection conn(url);
   pqxx::nontransaction n(conn);
   std::map<std::string, std::string> out;
-  for (const auto& row : n.exec("SELECT u.email, s.status FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id")) {
+  for (const auto& row : n.exec("SELECT u.email, s.status FROM subscribers u JOIN subscriptions s "
+                                "ON s.subscriber_id = u.id")) {
     out[row[0].as<std::string>()] = row[1].as<std::string>();
   }
   return out;
@@ -58,7 +59,8 @@ std::set<std::string> GlobalSuppressions(const std::string& url) {
   pqxx::connection conn(url);
   pqxx::nontransaction n(conn);
   std::set<std::string> out;
-  for (const auto& row : n.exec("SELECT email_hash FROM suppressions WHERE list_id IS NULL")) out.insert(row[0].as<std::string>());
+  for (const auto& row : n.exec("SELECT email_hash FROM suppressions WHERE list_id IS NULL"))
+    out.insert(row[0].as<std::string>());
   return out;
 }
 
@@ -71,7 +73,10 @@ std::string Scalar(const std::string& url, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("faults: PostgreSQL stopped and restarted under signup load - 503 fast / recovers / every 202 stored and mailed", "[e2e][db][faults]") {
+TEST_CASE(
+    "faults: PostgreSQL stopped and restarted under signup load - 503 fast / recovers / every 202 "
+    "stored and mailed",
+    "[e2e][db][faults]") {
   PgCluster cluster;
   cluster.CreateDatabase("optin");
   SmtpServer smtp;
@@ -115,9 +120,12 @@ TEST_CASE("faults: PostgreSQL stopped and restarted under signup load - 503 fast
     if (r.status == 202) acknowledged.insert(r.email);
     if (r.status == 503) slowest_503 = std::max(slowest_503, r.seconds);
   }
-  INFO("answers by status: " << json(by_status).dump() << ", slowest 503 " << slowest_503 << " s, outage "
-       << std::chrono::duration<double>(up_at - down_at).count() << " s, recovery after restart "
-       << std::chrono::duration<double>(recovered_at - up_at).count() << " s");
+  INFO("answers by status: " << json(by_status).dump() << ", slowest 503 " << slowest_503
+                             << " s, outage "
+                             << std::chrono::duration<double>(up_at - down_at).count()
+                             << " s, recovery after restart "
+                             << std::chrono::duration<double>(recovered_at - up_at).count()
+                             << " s");
   INFO("optin log:\n" << optin.Log().substr(0, 20000));
   // Every request was answered, and only with 202 or 503; a 503 never hung.
   CHECK(by_status.size() == 2);
@@ -130,7 +138,9 @@ TEST_CASE("faults: PostgreSQL stopped and restarted under signup load - 503 fast
     INFO(email);
     CHECK(stored.count(email) == 1);
   }
-  REQUIRE(WaitUntil([&] { return Scalar(cluster.Url("optin"), "SELECT count(*) FROM mail_outbox") == "0"; }, 60s));
+  REQUIRE(WaitUntil(
+      [&] { return Scalar(cluster.Url("optin"), "SELECT count(*) FROM mail_outbox") == "0"; },
+      60s));
   REQUIRE(WaitUntil([&] { return MailsByRecipient(smtp).size() >= stored.size(); }, 10s));
   auto mails = MailsByRecipient(smtp);
   for (const auto& email : acknowledged) {
@@ -155,7 +165,8 @@ struct Ledger {
   int answered = 0, unanswered = 0;
 };
 
-void KillLoad(Ledger& ledger, std::atomic<int>& port, std::atomic<bool>& stop, int index, SmtpServer& smtp) {
+void KillLoad(Ledger& ledger, std::atomic<int>& port, std::atomic<bool>& stop, int index,
+              SmtpServer& smtp) {
   std::mt19937 rng(static_cast<unsigned>(index));
   int n = 0;
   int used_port = 0;
@@ -244,7 +255,8 @@ void KillLoad(Ledger& ledger, std::atomic<int>& port, std::atomic<bool>& stop, i
 
 }  // namespace
 
-TEST_CASE("faults: SIGKILL at random moments under load loses and doubles nothing acknowledged", "[e2e][db][faults]") {
+TEST_CASE("faults: SIGKILL at random moments under load loses and doubles nothing acknowledged",
+          "[e2e][db][faults]") {
   FakeCleverReach fake;
   SmtpServer smtp;
   Env env = SyncEnv(fake);
@@ -252,13 +264,15 @@ TEST_CASE("faults: SIGKILL at random moments under load loses and doubles nothin
   env["OPTIN_MAIL_RETRY_BASE"] = "100ms";
   OptinFixture f(env);
   int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})->status == 200);
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
+              ->status == 200);
 
   Ledger ledger;
   std::atomic<int> port{f.process().port()};
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
-  for (int i = 0; i < 3; ++i) threads.emplace_back([&, i] { KillLoad(ledger, port, stop, i, smtp); });
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&, i] { KillLoad(ledger, port, stop, i, smtp); });
 
   std::random_device seed_source;
   unsigned seed = seed_source();
@@ -285,12 +299,18 @@ TEST_CASE("faults: SIGKILL at random moments under load loses and doubles nothin
   REQUIRE(WaitUntil([&] { return Scalar(url, "SELECT count(*) FROM mail_outbox") == "0"; }, 60s));
   REQUIRE(WaitUntil([&] { return Scalar(url, "SELECT count(*) FROM sync_outbox") == "0"; }, 60s));
   REQUIRE(WaitUntil(
-      [&] { return static_cast<int>(MailsByRecipient(smtp).size()) >= std::stoi(Scalar(url, "SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'")); },
+      [&] {
+        return static_cast<int>(MailsByRecipient(smtp).size()) >=
+               std::stoi(Scalar(
+                   url,
+                   "SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'"));
+      },
       10s));
 
   std::lock_guard<std::mutex> lock(ledger.mu);
-  INFO("acknowledged: " << ledger.signed_up.size() << " signups, " << ledger.confirmed.size() << " confirmations, "
-       << ledger.unsubscribed.size() << " unsubscribes; " << ledger.unanswered << " requests unanswered");
+  INFO("acknowledged: " << ledger.signed_up.size() << " signups, " << ledger.confirmed.size()
+                        << " confirmations, " << ledger.unsubscribed.size() << " unsubscribes; "
+                        << ledger.unanswered << " requests unanswered");
   CHECK(ledger.signed_up.size() >= 40);
   CHECK(ledger.confirmed.size() >= 5);
   CHECK(ledger.unsubscribed.size() >= 2);
@@ -333,18 +353,26 @@ TEST_CASE("faults: SIGKILL at random moments under load loses and doubles nothin
     CHECK_FALSE((r && r->active));
     CHECK(blacklisted[email] == 1);
   }
-  // The ledger: one mail-sent event per mail, at most one confirmation and unsubscribe per subscription.
-  CHECK(Scalar(url, "SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") == std::to_string(mails.size()));
-  CHECK(Scalar(url, "SELECT count(*) FROM (SELECT subscription_id FROM consent_events WHERE kind IN ('confirmed', 'unsubscribed') "
-                    "GROUP BY subscription_id, kind HAVING count(*) > 1) d") == "0");
+  // The ledger: one mail-sent event per mail, at most one confirmation and unsubscribe per
+  // subscription.
+  CHECK(Scalar(url, "SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") ==
+        std::to_string(mails.size()));
+  CHECK(Scalar(url,
+               "SELECT count(*) FROM (SELECT subscription_id FROM consent_events WHERE kind IN "
+               "('confirmed', 'unsubscribed') "
+               "GROUP BY subscription_id, kind HAVING count(*) > 1) d") == "0");
   CHECK(Scalar(url, "SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "0");
 }
 
-TEST_CASE("faults: SMTP answering 451 / 550 / slowly / or down - each mail retried and delivered exactly once", "[e2e][db][faults][smtp]") {
+TEST_CASE(
+    "faults: SMTP answering 451 / 550 / slowly / or down - each mail retried and delivered exactly "
+    "once",
+    "[e2e][db][faults][smtp]") {
   SmtpServer smtp;
   OptinFixture f(Env{{"OPTIN_SMTP_URL", smtp.url()}, {"OPTIN_MAIL_RETRY_BASE", "100ms"}});
   auto attempts_of = [&](const std::string& email) {
-    std::string a = f.db().Scalar("SELECT attempts FROM mail_outbox WHERE recipient = '" + email + "'");
+    std::string a =
+        f.db().Scalar("SELECT attempts FROM mail_outbox WHERE recipient = '" + email + "'");
     return a.empty() ? 0 : std::stoi(a);
   };
 
@@ -377,35 +405,51 @@ TEST_CASE("faults: SMTP answering 451 / 550 / slowly / or down - each mail retri
   // Nothing more arrives later: a delivered mail is never sent again.
   CHECK_FALSE(WaitUntil([&] { return smtp.MessageCount() > 4; }, 1500ms));
   auto mails = MailsByRecipient(smtp);
-  for (const char* email : {"transient@example.com", "permanent@example.com", "slow@example.com", "down@example.com"}) {
+  for (const char* email :
+       {"transient@example.com", "permanent@example.com", "slow@example.com", "down@example.com"}) {
     INFO(email);
     CHECK(mails[email] == 1);
   }
-  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") == "4");
+  CHECK(f.db().Scalar(
+            "SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") == "4");
   CHECK(f.process().Log().find("\"mail_failed\"") != std::string::npos);
 }
 
-TEST_CASE("faults: CleverReach answering garbage JSON / dropping connections and timing out - all delivered once", "[e2e][db][faults][sync]") {
+TEST_CASE(
+    "faults: CleverReach answering garbage JSON / dropping connections and timing out - all "
+    "delivered once",
+    "[e2e][db][faults][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})->status == 200);
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
+              ->status == 200);
   fake.InjectFault("token", Fault::MalformedJson(), 1);
   fake.InjectFault("token", Fault::Drop(), 1);
   fake.InjectFault("receivers.upsert", Fault::MalformedJson(), 2);
   fake.InjectFault("receivers.upsert", Fault::Drop(), 2);
-  fake.InjectFault("receivers.upsert", Fault::Delay(1500ms), 1);  // beyond OPTIN_SYNC_HTTP_TIMEOUT=1s
+  fake.InjectFault("receivers.upsert", Fault::Delay(1500ms),
+                   1);  // beyond OPTIN_SYNC_HTTP_TIMEOUT=1s
   fake.InjectFault("receivers.deactivate", Fault::MalformedJson(), 1);
   fake.InjectFault("receivers.deactivate", Fault::Drop(), 1);
   fake.InjectFault("blacklist.add", Fault::Drop(), 1);
   fake.InjectFault("blacklist.add", Fault::MalformedJson(), 1);
-  fake.InjectFault("blacklist.add", Fault::Delay(1500ms), 1);  // stored, but optin gave up: the retry meets 409
+  fake.InjectFault("blacklist.add", Fault::Delay(1500ms),
+                   1);  // stored, but optin gave up: the retry meets 409
 
   f.SubscribeAndConfirm("stays1@example.com");
   f.SubscribeAndConfirm("stays2@example.com");
   std::string leave = f.SubscribeAndConfirm("leaves@example.com");
-  REQUIRE(WaitUntil([&] { auto r = fake.Receiver(gid, "leaves@example.com"); return r && r->active; }, 30s));
-  REQUIRE(f.client().Post(leave.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")->status == 200);
+  REQUIRE(WaitUntil(
+      [&] {
+        auto r = fake.Receiver(gid, "leaves@example.com");
+        return r && r->active;
+      },
+      30s));
+  REQUIRE(
+      f.client()
+          .Post(leave.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")
+          ->status == 200);
 
   INFO("optin log:\n" << f.process().Log().substr(0, 20000));
   REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox") == "0"; }, 45s));
@@ -426,13 +470,16 @@ TEST_CASE("faults: CleverReach answering garbage JSON / dropping connections and
   CHECK(fake.Calls("receivers.deactivate") >= 3);
 }
 
-TEST_CASE("faults: an upsert that timed out but lands at CleverReach later does not undo an unsubscribe", "[e2e][db][faults][sync]") {
+TEST_CASE(
+    "faults: an upsert that timed out but lands at CleverReach later does not undo an unsubscribe",
+    "[e2e][db][faults][sync]") {
   FakeCleverReach fake;
   Env env = SyncEnv(fake);
   env["OPTIN_UNSUBSCRIBE_SCOPE"] = "list";  // no blacklist entry to hide a reactivated receiver
   OptinFixture f(env);
   int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})->status == 200);
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})
+              ->status == 200);
   // The first upsert is applied 2.5 s late, long after optin gave up on it (1 s) and retried.
   fake.InjectFault("receivers.upsert", Fault::Delay(2500ms), 1);
   auto active = [&] {
@@ -441,7 +488,10 @@ TEST_CASE("faults: an upsert that timed out but lands at CleverReach later does 
   };
   std::string leave = f.SubscribeAndConfirm("late@example.com");
   REQUIRE(WaitUntil(active, 15s));
-  REQUIRE(f.client().Post(leave.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")->status == 200);
+  REQUIRE(
+      f.client()
+          .Post(leave.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")
+          ->status == 200);
   REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox") == "0"; }, 20s));
   // Long enough for the late upsert to have landed whatever happened.
   CHECK_FALSE(WaitUntil(active, 3s));
@@ -468,7 +518,10 @@ int Run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").
 //  - read-only: `chattr +i` on the directory (EPERM even for root; ext4 and others);
 //  - full: a 64 KiB tmpfs mounted on the directory and filled up (ENOSPC; needs CAP_SYS_ADMIN).
 // The last two are skipped with a warning where the file system or the sandbox does not allow them.
-TEST_CASE("faults: .eml directory missing / read-only or full - clear log line / retried / delivered once writable", "[e2e][db][faults]") {
+TEST_CASE(
+    "faults: .eml directory missing / read-only or full - clear log line / retried / delivered "
+    "once writable",
+    "[e2e][db][faults]") {
   std::string base = MakeTempDir("emlfault");
   std::string dir = base + "/mail";
   { std::ofstream(dir) << "not a directory\n"; }
@@ -476,7 +529,8 @@ TEST_CASE("faults: .eml directory missing / read-only or full - clear log line /
   auto failures_mentioning = [&](const std::string& text) {
     std::string log = f.process().Log();
     size_t n = 0;
-    for (size_t at = log.find("\"mail_failed\""); at != std::string::npos; at = log.find("\"mail_failed\"", at + 1)) {
+    for (size_t at = log.find("\"mail_failed\""); at != std::string::npos;
+         at = log.find("\"mail_failed\"", at + 1)) {
       size_t begin = log.rfind('\n', at);
       begin = begin == std::string::npos ? 0 : begin + 1;
       if (log.substr(begin, log.find('\n', at) - begin).find(text) != std::string::npos) ++n;
@@ -485,14 +539,19 @@ TEST_CASE("faults: .eml directory missing / read-only or full - clear log line /
   };
 
   f.Subscribe("nodir@example.com");
-  REQUIRE(WaitUntil([&] { return failures_mentioning("cannot create the directory in mail directory " + dir) >= 2; }, 15s));
+  REQUIRE(WaitUntil(
+      [&] {
+        return failures_mentioning("cannot create the directory in mail directory " + dir) >= 2;
+      },
+      15s));
   fs::remove(dir);
   fs::create_directory(dir);
   REQUIRE(WaitUntil([&] { return MailFor(dir, "nodir@example.com"); }, 15s));
 
   if (Run("chattr +i " + dir) == 0) {
     f.Subscribe("readonly@example.com");
-    bool failed = WaitUntil([&] { return failures_mentioning("Operation not permitted") >= 2; }, 15s);
+    bool failed =
+        WaitUntil([&] { return failures_mentioning("Operation not permitted") >= 2; }, 15s);
     Run("chattr -i " + dir);
     REQUIRE(failed);
     REQUIRE(WaitUntil([&] { return MailFor(dir, "readonly@example.com"); }, 15s));
@@ -503,7 +562,8 @@ TEST_CASE("faults: .eml directory missing / read-only or full - clear log line /
   if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=64k") == 0) {
     Run("dd if=/dev/zero of=" + dir + "/filler bs=4k");
     f.Subscribe("full@example.com");
-    bool failed = WaitUntil([&] { return failures_mentioning("No space left on device") >= 2; }, 15s);
+    bool failed =
+        WaitUntil([&] { return failures_mentioning("No space left on device") >= 2; }, 15s);
     fs::remove(dir + "/filler");
     bool delivered = failed && WaitUntil([&] { return MailFor(dir, "full@example.com"); }, 15s);
     umount2(dir.c_str(), MNT_DETACH);
@@ -514,8 +574,9 @@ TEST_CASE("faults: .eml directory missing / read-only or full - clear log line /
   }
 
   REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM mail_outbox") == "0"; }, 15s));
-  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") ==
-        f.db().Scalar("SELECT count(*) FROM subscriptions"));
+  CHECK(
+      f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") ==
+      f.db().Scalar("SELECT count(*) FROM subscriptions"));
   // One mail per address: the directory (the tmpfs one is gone with its mount) holds no duplicates.
   std::map<std::string, int> per_address;
   for (const auto& m : ReadEmlFiles(dir)) {

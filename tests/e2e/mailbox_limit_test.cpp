@@ -11,14 +11,16 @@ namespace {
 
 int SignupFrom(OptinFixture& f, const std::string& email, int client) {
   httplib::Headers headers = {{"X-Forwarded-For", "203.0.113." + std::to_string(client)}};
-  auto r = f.client().Post("/subscribe", headers, json({{"email", email}}).dump(), "application/json");
+  auto r =
+      f.client().Post("/subscribe", headers, json({{"email", email}}).dump(), "application/json");
   REQUIRE(r);
   return r->status;
 }
 
 }  // namespace
 
-TEST_CASE("plus and gmail dot variants of one mailbox share the per-address limit", "[e2e][db][mailbox]") {
+TEST_CASE("plus and gmail dot variants of one mailbox share the per-address limit",
+          "[e2e][db][mailbox]") {
   OptinFixture f({{"OPTIN_RATE_LIMIT", "3/h"}, {"OPTIN_TRUSTED_PROXIES", "127.0.0.1/32"}});
   CHECK(SignupFrom(f, "victim+1@example.com", 1) == 202);
   CHECK(SignupFrom(f, "victim+2@example.com", 2) == 202);

@@ -42,10 +42,14 @@ std::string ErrorOf(const httplib::Result& r) {
 std::string FormEncode(const std::string& text) {
   std::string out;
   for (char ch : text) {
-    if (ch == '+') out += "%2B";
-    else if (ch == '/') out += "%2F";
-    else if (ch == '=') out += "%3D";
-    else out += ch;
+    if (ch == '+')
+      out += "%2B";
+    else if (ch == '/')
+      out += "%2F";
+    else if (ch == '=')
+      out += "%3D";
+    else
+      out += ch;
   }
   return out;
 }
@@ -58,7 +62,8 @@ int64_t UnixNow() {
 
 }  // namespace
 
-TEST_CASE("pow on: the challenge is ALTCHA v1 and the test's own solver solves it", "[e2e][db][pow]") {
+TEST_CASE("pow on: the challenge is ALTCHA v1 and the test's own solver solves it",
+          "[e2e][db][pow]") {
   OptinFixture f(kPowOn);
   auto r = f.client().Get("/pow/challenge");
   REQUIRE(r);
@@ -82,7 +87,8 @@ TEST_CASE("pow on: the challenge is ALTCHA v1 and the test's own solver solves i
   CHECK(Challenge(f.client())["salt"] != c["salt"]);
 }
 
-TEST_CASE("pow on: missing and forged solutions get 400 and nothing is stored or mailed", "[e2e][db][pow]") {
+TEST_CASE("pow on: missing and forged solutions get 400 and nothing is stored or mailed",
+          "[e2e][db][pow]") {
   OptinFixture f(kPowOn);
   auto missing = f.PostJson("/subscribe", {{"email", "victim@example.com"}});
   CHECK(missing->status == 400);
@@ -108,33 +114,43 @@ TEST_CASE("pow on: missing and forged solutions get 400 and nothing is stored or
                               "application/x-www-form-urlencoded");
   REQUIRE(form);
   CHECK(form->status == 400);
-  auto privacy = f.PostJson("/privacy/request", {{"email", "victim@example.com"}, {"type", "access"}});
+  auto privacy =
+      f.PostJson("/privacy/request", {{"email", "victim@example.com"}, {"type", "access"}});
   CHECK(privacy->status == 400);
   CHECK(ErrorOf(privacy) == "pow_required");
   CheckNothingStoredOrMailed(f);
 }
 
-TEST_CASE("pow on: an expired solution is refused, though signed with the right key", "[e2e][db][pow]") {
+TEST_CASE("pow on: an expired solution is refused, though signed with the right key",
+          "[e2e][db][pow]") {
   OptinFixture f(kPowOn);
   // The test knows OPTIN_SECRET, so it can sign a challenge that has already expired.
   std::string key = optin::AltchaKey(f.process().env().at("OPTIN_SECRET"));
-  auto expired = optin::MakeAltchaChallenge(key, "00112233445566778899aabb", 12, 2000, UnixNow() - 1);
-  json c = {{"algorithm", expired.algorithm}, {"challenge", expired.challenge}, {"maxnumber", 2000},
-            {"salt", expired.salt}, {"signature", expired.signature}};
+  auto expired =
+      optin::MakeAltchaChallenge(key, "00112233445566778899aabb", 12, 2000, UnixNow() - 1);
+  json c = {{"algorithm", expired.algorithm},
+            {"challenge", expired.challenge},
+            {"maxnumber", 2000},
+            {"salt", expired.salt},
+            {"signature", expired.signature}};
   REQUIRE(AltchaSolve(c) == 12);
-  auto r = f.PostJson("/subscribe", {{"email", "late@example.com"}, {"altcha", AltchaPayloadFor(c, 12)}});
+  auto r = f.PostJson("/subscribe",
+                      {{"email", "late@example.com"}, {"altcha", AltchaPayloadFor(c, 12)}});
   CHECK(r->status == 400);
   CHECK(ErrorOf(r) == "pow_invalid");
   // The same, still valid for a minute, passes: the key is the one the server uses.
-  auto fresh = optin::MakeAltchaChallenge(key, "00112233445566778899aabb", 12, 2000, UnixNow() + 60);
+  auto fresh =
+      optin::MakeAltchaChallenge(key, "00112233445566778899aabb", 12, 2000, UnixNow() + 60);
   c["challenge"] = fresh.challenge;
   c["salt"] = fresh.salt;
   c["signature"] = fresh.signature;
-  auto ok = f.PostJson("/subscribe", {{"email", "late@example.com"}, {"altcha", AltchaPayloadFor(c, 12)}});
+  auto ok = f.PostJson("/subscribe",
+                       {{"email", "late@example.com"}, {"altcha", AltchaPayloadFor(c, 12)}});
   CHECK(ok->status == 202);
 }
 
-TEST_CASE("pow on: a solution is accepted once, on this and on another instance", "[e2e][db][pow]") {
+TEST_CASE("pow on: a solution is accepted once, on this and on another instance",
+          "[e2e][db][pow]") {
   OptinFixture f(kPowOn);
   std::string payload = Solved(f.client());
   auto first = f.PostJson("/subscribe", {{"email", "anna@example.com"}, {"altcha", payload}});
@@ -152,32 +168,36 @@ TEST_CASE("pow on: a solution is accepted once, on this and on another instance"
   OptinProcess second(env);
   second.Start();
   httplib::Client other("127.0.0.1", second.WaitForPort());
-  auto there = other.Post("/subscribe", json({{"email", "bob@example.com"}, {"altcha", payload}}).dump(),
-                          "application/json");
+  auto there =
+      other.Post("/subscribe", json({{"email", "bob@example.com"}, {"altcha", payload}}).dump(),
+                 "application/json");
   REQUIRE(there);
   CHECK(there->status == 400);
   CHECK(ErrorOf(there) == "pow_invalid");
   std::string from_first = Solved(f.client());
-  auto cross = other.Post("/subscribe", json({{"email", "bob@example.com"}, {"altcha", from_first}}).dump(),
-                          "application/json");
+  auto cross =
+      other.Post("/subscribe", json({{"email", "bob@example.com"}, {"altcha", from_first}}).dump(),
+                 "application/json");
   REQUIRE(cross);
   CHECK(cross->status == 202);
   CHECK(f.db().Scalar("SELECT count(*) FROM subscribers") == "2");
 
   // Form posts and privacy requests take the field as well.
   auto form = f.client().Post(
-      "/subscribe", "email=carl%40example.com&list=newsletter&altcha=" +
-                        FormEncode(Solved(f.client())),
+      "/subscribe",
+      "email=carl%40example.com&list=newsletter&altcha=" + FormEncode(Solved(f.client())),
       "application/x-www-form-urlencoded");
   REQUIRE(form);
   CHECK(form->status == 202);
-  auto privacy = f.PostJson("/privacy/request", {{"email", "anna@example.com"}, {"type", "access"},
-                                                 {"altcha", Solved(f.client())}});
+  auto privacy = f.PostJson(
+      "/privacy/request",
+      {{"email", "anna@example.com"}, {"type", "access"}, {"altcha", Solved(f.client())}});
   CHECK(privacy->status == 202);
   second.Terminate();
 }
 
-TEST_CASE("pow on: optin's forms load the same-origin solver, say why without JavaScript", "[e2e][db][pow]") {
+TEST_CASE("pow on: optin's forms load the same-origin solver, say why without JavaScript",
+          "[e2e][db][pow]") {
   OptinFixture f(kPowOn);
   for (const char* path : {"/form/newsletter", "/privacy"}) {
     INFO(path);
@@ -196,7 +216,8 @@ TEST_CASE("pow on: optin's forms load the same-origin solver, say why without Ja
   // Other pages keep the script-free policy.
   auto thanks = f.client().Get("/subscribed");
   REQUIRE(thanks);
-  CHECK(thanks->get_header_value("Content-Security-Policy").find("script-src") == std::string::npos);
+  CHECK(thanks->get_header_value("Content-Security-Policy").find("script-src") ==
+        std::string::npos);
   auto script = f.client().Get("/pow/solver.js");
   REQUIRE(script);
   CHECK(script->status == 200);
@@ -217,19 +238,23 @@ TEST_CASE("pow off: no field needed, none looked at, forms without script", "[e2
 }
 
 TEST_CASE("pow adaptive: needed only over the rate limit, instead of the 429", "[e2e][db][pow]") {
-  OptinFixture f({{"OPTIN_POW", "adaptive"}, {"OPTIN_POW_MAXNUMBER", "2000"}, {"OPTIN_RATE_LIMIT", "2/h"}});
+  OptinFixture f(
+      {{"OPTIN_POW", "adaptive"}, {"OPTIN_POW_MAXNUMBER", "2000"}, {"OPTIN_RATE_LIMIT", "2/h"}});
   f.Subscribe("one@example.com");
   f.Subscribe("two@example.com");
   auto over = f.PostJson("/subscribe", {{"email", "three@example.com"}});
   CHECK(over->status == 400);
   CHECK(ErrorOf(over) == "pow_required");
   CHECK(f.db().Scalar("SELECT count(*) FROM subscribers WHERE email = 'three@example.com'") == "0");
-  auto solved = f.PostJson("/subscribe", {{"email", "three@example.com"}, {"altcha", Solved(f.client())}});
+  auto solved =
+      f.PostJson("/subscribe", {{"email", "three@example.com"}, {"altcha", Solved(f.client())}});
   CHECK(solved->status == 202);
   // A bad solution is refused even under the limit; a replay too.
   auto replay_payload = Solved(f.client());
-  CHECK(f.PostJson("/subscribe", {{"email", "four@example.com"}, {"altcha", replay_payload}})->status == 202);
-  auto replay = f.PostJson("/subscribe", {{"email", "five@example.com"}, {"altcha", replay_payload}});
+  CHECK(f.PostJson("/subscribe", {{"email", "four@example.com"}, {"altcha", replay_payload}})
+            ->status == 202);
+  auto replay =
+      f.PostJson("/subscribe", {{"email", "five@example.com"}, {"altcha", replay_payload}});
   CHECK(replay->status == 400);
   CHECK(ErrorOf(replay) == "pow_invalid");
   auto privacy = f.PostJson("/privacy/request", {{"email", "one@example.com"}, {"type", "access"}});

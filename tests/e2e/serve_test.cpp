@@ -20,7 +20,8 @@ TEST_CASE("optin --version, --help and usage errors", "[e2e][cli]") {
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("serve") != std::string::npos);
   CHECK(RunOptin({"serve", "--help"}, env).exit_code == 0);
-  for (auto args : std::vector<std::vector<std::string>>{{}, {"--bogus"}, {"frobnicate"}, {"serve", "--once"}, {"migrate", "x"}}) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {}, {"--bogus"}, {"frobnicate"}, {"serve", "--once"}, {"migrate", "x"}}) {
     auto r = RunOptin(args, env);
     CHECK(r.exit_code == 2);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 1 + (args.empty() ? 20 : 0));
@@ -40,7 +41,8 @@ TEST_CASE("a bad configuration stops start-up naming the variable", "[e2e][cli]"
   CHECK(r.err.find("OPTIN_CONFIRM_TTL") != std::string::npos);
 }
 
-TEST_CASE("optin migrate twice, then serve answers health checks and stops on SIGTERM", "[e2e][db]") {
+TEST_CASE("optin migrate twice, then serve answers health checks and stops on SIGTERM",
+          "[e2e][db]") {
   TestDatabase db(/*migrated=*/false);
   Env env = BaseEnv(db.url());
   auto first = RunOptin({"migrate"}, env);
@@ -86,9 +88,11 @@ TEST_CASE("readyz answers 503 while PostgreSQL is down and 200 after", "[e2e][db
   CHECK(std::chrono::steady_clock::now() - start < 4s);
   CHECK(client.Get("/healthz")->status == 200);
   cluster.Start();
-  CHECK(WaitUntil([&] {
-    auto r = client.Get("/readyz");
-    return r && r->status == 200;
-  }, 20s));
+  CHECK(WaitUntil(
+      [&] {
+        auto r = client.Get("/readyz");
+        return r && r->status == 200;
+      },
+      20s));
   CHECK(optin.Terminate() == 0);
 }

@@ -19,7 +19,8 @@ std::string ConfirmToken(const ReceivedMail& mail) {
 
 }  // namespace
 
-TEST_CASE("SMTP: signup, confirm, unsubscribe, signup again gets no mail, logs hold no address", "[e2e][db][smtp]") {
+TEST_CASE("SMTP: signup, confirm, unsubscribe, signup again gets no mail, logs hold no address",
+          "[e2e][db][smtp]") {
   SmtpServer smtp;
   OptinFixture f(Env{{"OPTIN_SMTP_URL", smtp.url()}, {"OPTIN_MAIL_FROM", "news@example.org"}});
   f.Subscribe("smtp.user@example.com");
@@ -35,8 +36,8 @@ TEST_CASE("SMTP: signup, confirm, unsubscribe, signup again gets no mail, logs h
 
   auto who = json::parse(f.Admin("GET", "/admin/subscribers?email=smtp.user@example.com")->body);
   std::string url = who["subscriptions"][0]["unsubscribe_url"];
-  auto unsub = f.client().Post(url.substr(url.find("/unsubscribe")).c_str(), "List-Unsubscribe=One-Click",
-                               "application/x-www-form-urlencoded");
+  auto unsub = f.client().Post(url.substr(url.find("/unsubscribe")).c_str(),
+                               "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
   REQUIRE(unsub);
   CHECK(unsub->status == 200);
 
@@ -50,20 +51,23 @@ TEST_CASE("SMTP: signup, confirm, unsubscribe, signup again gets no mail, logs h
   CHECK(log.find("test-secret-0123456789") == std::string::npos);
 }
 
-TEST_CASE("SMTP down, signup 202, kill -9, SMTP up, restart: the mail arrives exactly once", "[e2e][db][smtp]") {
+TEST_CASE("SMTP down, signup 202, kill -9, SMTP up, restart: the mail arrives exactly once",
+          "[e2e][db][smtp]") {
   SmtpServer smtp;
   smtp.Stop();
   OptinFixture f(Env{{"OPTIN_SMTP_URL", smtp.url()}, {"OPTIN_MAIL_RETRY_BASE", "100ms"}});
   f.Subscribe("crash@example.com");
   // The mail is stored with the signup and retried while the server is down.
-  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT max(attempts) FROM mail_outbox") >= "1"; }, 15s));
+  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT max(attempts) FROM mail_outbox") >= "1"; },
+                    15s));
   f.process().Kill();
   smtp.Start();
   f.Restart();
   REQUIRE(WaitUntil([&] { return smtp.MessageCount() >= 1; }, 20s));
   REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM mail_outbox") == "0"; }, 10s));
   CHECK(smtp.MessageCount() == 1);
-  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") == "1");
+  CHECK(f.db().Scalar(
+            "SELECT count(*) FROM consent_events WHERE kind = 'confirmation_mail_sent'") == "1");
   // And the link in it works.
   CHECK(f.PostJson("/confirm", {{"token", ConfirmToken(smtp.Messages()[0])}})->status == 200);
 }

@@ -3,6 +3,7 @@
 
 #include "tests/fakes/fake_cleverreach.h"
 #include "tests/support/optin_fixture.h"
+#include "tests/support/sync_helpers.h"
 #include "tests/support/wait.h"
 
 using namespace optin::test;
@@ -13,23 +14,15 @@ namespace {
 
 Env SyncEnv(const FakeCleverReach& fake) { return OptinEnvFor(fake, "2s"); }
 
-int64_t SetUpGroup(OptinFixture& f, FakeCleverReach& fake) {
-  int64_t gid = fake.AddGroup("Newsletter");
-  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"cleverreach_group_id", std::to_string(gid)}})->status == 200);
-  return gid;
-}
-
-bool Active(FakeCleverReach& fake, int64_t gid, const std::string& email) {
-  auto r = fake.Receiver(gid, email);
-  return r && r->active;
-}
-
 // `n` confirmed subscribers of the newsletter list with their upserts queued, straight in SQL.
 void SeedConfirmed(OptinFixture& f, int n) {
   f.db().Exec(
       "WITH s AS (INSERT INTO subscribers (email, email_hash) "
-      "  SELECT 'bulk' || i || '@example.com', encode(sha256(('bulk' || i || '@example.com')::bytea), 'hex') "
-      "  FROM generate_series(1, " + std::to_string(n) + ") i RETURNING id, email_hash), "
+      "  SELECT 'bulk' || i || '@example.com', encode(sha256(('bulk' || i || "
+      "'@example.com')::bytea), 'hex') "
+      "  FROM generate_series(1, " +
+      std::to_string(n) +
+      ") i RETURNING id, email_hash), "
       "sub AS (INSERT INTO subscriptions (subscriber_id, list_id, status, language, confirmed_at) "
       "  SELECT s.id, 1, 'confirmed', 'de', now() FROM s RETURNING id, subscriber_id) "
       "INSERT INTO sync_outbox (action, subscription_id, email_hash) "
@@ -40,7 +33,8 @@ std::string Queue(OptinFixture& f) { return f.db().Scalar("SELECT count(*) FROM 
 
 }  // namespace
 
-TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverReach", "[e2e][db][sync]") {
+TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverReach",
+          "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);
@@ -56,14 +50,12 @@ TEST_CASE("sync: confirm, unsubscribe, suppression and objection reach CleverRea
   CHECK(url.find(unsubscribe) != std::string::npos);
 
   // The link CleverReach carries unsubscribes here, and CleverReach learns it.
-  REQUIRE(f.client().Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")->status == 200);
+  REQUIRE(f.client()
+              .Post(unsubscribe.c_str(), "List-Unsubscribe=One-Click",
+                    "application/x-www-form-urlencoded")
+              ->status == 200);
   REQUIRE(WaitUntil([&] { return !Active(fake, gid, "receiver@example.com"); }, 15s));
-  auto listed = [&](const std::string& email) {
-    for (const auto& b : fake.Blacklist()) {
-      if (b.email == email) return true;
-    }
-    return false;
-  };
+  auto listed = [&](const std::string& email) { return Blacklisted(fake, email); };
   REQUIRE(WaitUntil([&] { return listed("receiver@example.com"); }, 15s));
 
   // An objection lifts the suppression here and there.
@@ -83,17 +75,18 @@ TEST_CASE("sync: an unsubscribe made at CleverReach is recorded here once", "[e2
   f.SubscribeAndConfirm("leaver@example.com");
   REQUIRE(WaitUntil([&] { return Active(fake, gid, "leaver@example.com"); }, 15s));
   REQUIRE(fake.UnsubscribeOnCleverReach(gid, "leaver@example.com", 1'700'000'000));
-  REQUIRE(WaitUntil([&] {
-    return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed";
-  }, 15s));
+  REQUIRE(WaitUntil(
+      [&] { return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed"; }, 15s));
   // Several more pulls happen; the unsubscribe stays recorded exactly once.
   int pulls = fake.Calls("receivers.list");
   REQUIRE(WaitUntil([&] { return fake.Calls("receivers.list") >= pulls + 3; }, 15s));
-  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'unsubscribed' AND channel = 'cleverreach'") == "1");
+  CHECK(f.db().Scalar("SELECT count(*) FROM consent_events WHERE kind = 'unsubscribed' AND channel "
+                      "= 'cleverreach'") == "1");
   CHECK(f.db().Scalar("SELECT count(*) FROM suppressions WHERE source = 'cleverreach'") == "1");
 }
 
-TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshed", "[e2e][db][sync]") {
+TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshed",
+          "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);
@@ -113,12 +106,17 @@ TEST_CASE("sync: 3x500 then 429 then delivered, and an expired token is refreshe
 }
 
 TEST_CASE("sync: a permanent refusal is a dead letter, visible and retryable", "[e2e][db][sync]") {
+  // Only upserts can become dead letters; withdrawals never do (withdrawal_retry_test.cpp).
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
-  SetUpGroup(f, fake);
-  fake.InjectFault("blacklist.add", Fault::Status(400), 1);
-  REQUIRE(f.Admin("POST", "/admin/suppressions", {{"email", "refused@example.com"}})->status == 201);
-  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "1"; }, 15s));
+  int64_t gid = SetUpGroup(f, fake);
+  fake.InjectFault("receivers.upsert", Fault::Status(400), 1);
+  f.SubscribeAndConfirm("refused@example.com");
+  REQUIRE(WaitUntil(
+      [&] {
+        return f.db().Scalar("SELECT count(*) FROM sync_outbox WHERE dead_at IS NOT NULL") == "1";
+      },
+      15s));
   json state;
   // The dead letter commits with its batch; the sync state's last error is recorded just after.
   CHECK(WaitUntil([&] {
@@ -126,10 +124,10 @@ TEST_CASE("sync: a permanent refusal is a dead letter, visible and retryable", "
     return state["last_error"].is_string();
   }));
   CHECK(state["dead_letter_count"] == 1);
-  CHECK(state["dead_letters"][0]["action"] == "blacklist_add");
+  CHECK(state["dead_letters"][0]["action"] == "upsert_receiver");
   CHECK(f.Admin("POST", "/admin/sync/retry", json::object())->status == 200);
   REQUIRE(WaitUntil([&] { return Queue(f) == "0"; }, 15s));
-  CHECK(fake.Blacklist().size() == 1);
+  CHECK(Active(fake, gid, "refused@example.com"));
 }
 
 TEST_CASE("sync: kill -9 in the middle of a batch loses nothing", "[e2e][db][sync]") {
@@ -168,7 +166,8 @@ TEST_CASE("sync: two optin processes drain one outbox, each item sent once", "[e
   CHECK(second.Terminate() == 0);
 }
 
-TEST_CASE("sync: optin sync --once drains and pulls, failing loudly when CleverReach is down", "[e2e][db][sync]") {
+TEST_CASE("sync: optin sync --once drains and pulls, failing loudly when CleverReach is down",
+          "[e2e][db][sync]") {
   FakeCleverReach fake;
   OptinFixture f(SyncEnv(fake));
   int64_t gid = SetUpGroup(f, fake);
@@ -206,11 +205,15 @@ TEST_CASE("sync: webhook URL check, call token and receiver.unsubscribed", "[e2e
 
   REQUIRE(fake.UnsubscribeOnCleverReach(gid, "hooked@example.com", 1'700'000'001));
   int64_t pool_id = fake.Receiver(gid, "hooked@example.com")->id;
-  json event = {{"event", "receiver.unsubscribed"}, {"condition", std::to_string(gid)},
+  json event = {{"event", "receiver.unsubscribed"},
+                {"condition", std::to_string(gid)},
                 {"payload", {{"pool_id", pool_id}, {"group_id", gid}}}};
-  auto wrong = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "nope"}}, event.dump(), "application/json");
+  auto wrong = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "nope"}}, event.dump(),
+                               "application/json");
   CHECK(wrong->status == 401);
-  auto right = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "calltoken-123"}}, event.dump(), "application/json");
+  auto right = f.client().Post("/webhooks/cleverreach", {{"X-CR-Calltoken", "calltoken-123"}},
+                               event.dump(), "application/json");
   CHECK(right->status == 200);
-  REQUIRE(WaitUntil([&] { return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed"; }, 15s));
+  REQUIRE(WaitUntil(
+      [&] { return f.db().Scalar("SELECT status FROM subscriptions") == "unsubscribed"; }, 15s));
 }

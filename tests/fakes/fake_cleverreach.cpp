@@ -207,7 +207,8 @@ void FakeCleverReach::FailUpsertOf(const std::string& email) {
   fail_upsert_.insert(fake::Lower(email));
 }
 
-std::map<std::string, std::string> OptinEnvFor(const FakeCleverReach& fake, const std::string& http_timeout) {
+std::map<std::string, std::string> OptinEnvFor(const FakeCleverReach& fake,
+                                               const std::string& http_timeout) {
   return {{"OPTIN_CLEVERREACH_CLIENT_ID", FakeCleverReach::kClientId},
           {"OPTIN_CLEVERREACH_CLIENT_SECRET", FakeCleverReach::kClientSecret},
           {"OPTIN_CLEVERREACH_API_URL", fake.api_url()},

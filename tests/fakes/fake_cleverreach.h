@@ -114,7 +114,8 @@ class FakeCleverReach {
   bool RemoveOnCleverReach(int64_t group_id, const std::string& email);
   // The receiver bounced (listed by type=bounce); false when it is not in the group.
   bool BounceReceiver(int64_t group_id, const std::string& email, int count = 1);
-  // A row of GET /bounces; `bounces_enabled` = false makes the route answer 403 (accounts without it).
+  // A row of GET /bounces; `bounces_enabled` = false makes the route answer 403 (accounts without
+  // it).
   void AddAccountBounce(FakeBounce bounce);
   void SetAccountBouncesEnabled(bool enabled);
 
@@ -192,6 +193,7 @@ class FakeCleverReach {
 
 // The OPTIN_* settings that point an optin process at `fake`, with sync intervals short enough
 // for tests; `http_timeout` is OPTIN_SYNC_HTTP_TIMEOUT (e.g. "2s").
-std::map<std::string, std::string> OptinEnvFor(const FakeCleverReach& fake, const std::string& http_timeout);
+std::map<std::string, std::string> OptinEnvFor(const FakeCleverReach& fake,
+                                               const std::string& http_timeout);
 
 }  // namespace optin::test

@@ -16,8 +16,8 @@ int main() {
 
   optin::test::FakeCleverReach fake;
   int64_t group = fake.AddGroup("Newsletter");
-  std::printf("port=%d group=%lld api_url=%s token_url=%s\n", fake.port(), static_cast<long long>(group),
-              fake.api_url().c_str(), fake.token_url().c_str());
+  std::printf("port=%d group=%lld api_url=%s token_url=%s\n", fake.port(),
+              static_cast<long long>(group), fake.api_url().c_str(), fake.token_url().c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -102,7 +102,8 @@ void FakeCleverReach::ReceiverActivate(const httplib::Request& req, httplib::Res
 
 void FakeCleverReach::BouncesList(const httplib::Request& req, httplib::Response& res) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!bounces_enabled_) return fake::SendError(res, 403, "Forbidden: not available for this account");
+  if (!bounces_enabled_)
+    return fake::SendError(res, 403, "Forbidden: not available for this account");
   constexpr size_t kPage = 100;  // no documented pagesize: a fixed page, the last one shorter
   size_t page = static_cast<size_t>(IntParam(req, "page", 0));
   nlohmann::json out = nlohmann::json::array();
@@ -111,7 +112,9 @@ void FakeCleverReach::BouncesList(const httplib::Request& req, httplib::Response
     out.push_back({{"email", b.email},
                    {"category", b.category},
                    {"type", b.type},
-                   {"type_id", b.type == "hard" ? 1 : b.type == "soft" ? 2 : 3},
+                   {"type_id", b.type == "hard"   ? 1
+                               : b.type == "soft" ? 2
+                                                  : 3},
                    {"occurences", 1},
                    {"last_update", b.last_update},
                    {"expires_by", b.expires_by},

@@ -2,10 +2,10 @@
 // its limits, and a well-formed record written back as CSV reads as itself; the Importer hands the
 // store only rows that are normalised (address, consent time) and clean, and its report adds up.
 // ImportStore::ImportBatch is defined here (the fuzzer links no storage/) to check each batch.
-#include "service/domain/address.h"
-#include "service/domain/csv_reader.h"
 #include "service/app/importer.h"
 #include "service/base/text.h"
+#include "service/domain/address.h"
+#include "service/domain/csv_reader.h"
 #include "storage/import_store.h"
 #include "tests/fuzz/fuzz_util.h"
 

@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/domain/address.h"
-#include "service/http/request_fields.h"
-#include "service/domain/signup.h"
 #include "service/base/text.h"
+#include "service/domain/address.h"
+#include "service/domain/signup.h"
+#include "service/http/request_fields.h"
 #include "tests/fuzz/fuzz_util.h"
 
 using namespace optin;

@@ -52,6 +52,7 @@ size_t CountFiles(const std::string& dir) {
 SmtpSettings Settings(const std::string& url) {
   SmtpSettings s;
   s.url = url;
+  s.tls = SmtpTls::kOff;  // the plain test server on 127.0.0.1
   s.connect_timeout_seconds = 5;
   s.total_timeout_seconds = 10;
   return s;

@@ -153,10 +153,14 @@ TEST_CASE("purge removes exactly what is due", "[retention][db]") {
         0);
 }
 
-TEST_CASE("purge keeps an erasure's hash-only event while its suppression stays, and drops old dead upserts",
-          "[retention][db]") {
+TEST_CASE(
+    "purge keeps an erasure's hash-only event while its suppression stays, and drops old dead "
+    "upserts",
+    "[retention][db]") {
   TestDatabase db;
-  db.Exec("INSERT INTO suppressions (email_hash, reason, source) VALUES ('h-kept', 'erasure', 'erasure')");
+  db.Exec(
+      "INSERT INTO suppressions (email_hash, reason, source) VALUES ('h-kept', 'erasure', "
+      "'erasure')");
   db.Exec(
       "INSERT INTO consent_events (email_hash, kind, channel, occurred_at) VALUES "
       "('h-kept', 'erased', 'privacy', now() - interval '5 years'), "

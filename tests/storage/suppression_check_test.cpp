@@ -16,7 +16,8 @@ std::string HashOf(size_t i) { return Sha256Hex("a" + std::to_string(i) + "@exam
 
 }  // namespace
 
-TEST_CASE("suppression check reports every suppressed position, small and large", "[suppressions][db]") {
+TEST_CASE("suppression check reports every suppressed position, small and large",
+          "[suppressions][db]") {
   TestDatabase db;
   db.Exec("INSERT INTO lists (slug, name) VALUES ('other', 'Other')");
   // Every third address is suppressed globally; every seventh (not a multiple of 3) only for

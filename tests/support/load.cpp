@@ -32,9 +32,11 @@ void SignupLoad::Run(int thread_index) {
       client->set_read_timeout(10, 0);
     }
     LoadResult r;
-    r.email = prefix_ + "-" + std::to_string(thread_index) + "-" + std::to_string(n) + "@example.com";
+    r.email =
+        prefix_ + "-" + std::to_string(thread_index) + "-" + std::to_string(n) + "@example.com";
     auto start = std::chrono::steady_clock::now();
-    auto res = client->Post("/subscribe", nlohmann::json{{"email", r.email}}.dump(), "application/json");
+    auto res =
+        client->Post("/subscribe", nlohmann::json{{"email", r.email}}.dump(), "application/json");
     r.at = std::chrono::steady_clock::now();
     r.seconds = std::chrono::duration<double>(r.at - start).count();
     r.status = res ? res->status : 0;

@@ -24,7 +24,8 @@ struct LoadResult {
 // Stop(), pausing `pace` between requests (a rate bound, not synchronisation).
 class SignupLoad {
  public:
-  SignupLoad(std::function<int()> port, std::string prefix, int threads, std::chrono::milliseconds pace);
+  SignupLoad(std::function<int()> port, std::string prefix, int threads,
+             std::chrono::milliseconds pace);
   ~SignupLoad();
   void Stop();
   std::vector<LoadResult> Results() const;

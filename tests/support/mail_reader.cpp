@@ -31,7 +31,8 @@ std::string DecodeQuotedPrintable(const std::string& text) {
       i += 2;
     } else if (text[i] == '=' && i + 1 < text.size() && text[i + 1] == '\n') {
       i += 1;
-    } else if (text[i] == '=' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    } else if (text[i] == '=' && i + 2 < text.size() &&
+               std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
       i += 2;

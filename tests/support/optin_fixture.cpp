@@ -27,7 +27,8 @@ void OptinFixture::Restart() {
   client_->set_read_timeout(15, 0);
 }
 
-httplib::Result OptinFixture::PostJson(const std::string& path, const nlohmann::json& body, bool admin) {
+httplib::Result OptinFixture::PostJson(const std::string& path, const nlohmann::json& body,
+                                       bool admin) {
   httplib::Headers headers;
   if (admin) headers.emplace("Authorization", std::string("Bearer ") + kAdminToken);
   auto r = client_->Post(path.c_str(), headers, body.dump(), "application/json");
@@ -35,13 +36,18 @@ httplib::Result OptinFixture::PostJson(const std::string& path, const nlohmann::
   return r;
 }
 
-httplib::Result OptinFixture::Admin(const std::string& method, const std::string& path, const nlohmann::json& body) {
+httplib::Result OptinFixture::Admin(const std::string& method, const std::string& path,
+                                    const nlohmann::json& body) {
   httplib::Headers headers = {{"Authorization", std::string("Bearer ") + kAdminToken}};
   httplib::Result r{nullptr, httplib::Error::Unknown};
-  if (method == "GET") r = client_->Get(path.c_str(), headers);
-  else if (method == "DELETE") r = client_->Delete(path.c_str(), headers);
-  else if (method == "PUT") r = client_->Put(path.c_str(), headers, body.dump(), "application/json");
-  else r = client_->Post(path.c_str(), headers, body.dump(), "application/json");
+  if (method == "GET")
+    r = client_->Get(path.c_str(), headers);
+  else if (method == "DELETE")
+    r = client_->Delete(path.c_str(), headers);
+  else if (method == "PUT")
+    r = client_->Put(path.c_str(), headers, body.dump(), "application/json");
+  else
+    r = client_->Post(path.c_str(), headers, body.dump(), "application/json");
   REQUIRE(r);
   return r;
 }
@@ -55,7 +61,8 @@ void OptinFixture::Subscribe(const std::string& email, const nlohmann::json& ext
 }
 
 std::vector<std::string> OptinFixture::WaitForMails(size_t count) {
-  bool ok = WaitUntil([&] { return ReadEmlFiles(mail_dir_).size() >= count; }, std::chrono::seconds(15));
+  bool ok =
+      WaitUntil([&] { return ReadEmlFiles(mail_dir_).size() >= count; }, std::chrono::seconds(15));
   INFO("optin log:\n" << process_->Log());
   REQUIRE(ok);
   return ReadEmlFiles(mail_dir_);

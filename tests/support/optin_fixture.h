@@ -28,7 +28,8 @@ class OptinFixture {
 
   // POST a JSON body; returns the response (fails the test if there is none).
   httplib::Result PostJson(const std::string& path, const nlohmann::json& body, bool admin = false);
-  httplib::Result Admin(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr);
+  httplib::Result Admin(const std::string& method, const std::string& path,
+                        const nlohmann::json& body = nullptr);
   // POST /subscribe {"email": email, ...extra}; REQUIREs a 202.
   void Subscribe(const std::string& email, const nlohmann::json& extra = nlohmann::json::object());
   // Waits until `count` .eml files exist; returns them.

@@ -38,7 +38,9 @@ PgCluster::~PgCluster() {
   std::system((kScripts + "pg-cluster.sh stop " + dir_ + " >/dev/null 2>&1").c_str());
 }
 
-void PgCluster::Start() { Shell(kScripts + "pg-cluster.sh start " + dir_ + " " + std::to_string(port_) + " 2>&1"); }
+void PgCluster::Start() {
+  Shell(kScripts + "pg-cluster.sh start " + dir_ + " " + std::to_string(port_) + " 2>&1");
+}
 void PgCluster::Stop() { Shell(kScripts + "pg-cluster.sh stop " + dir_ + " 2>&1"); }
 
 std::string PgCluster::Url(const std::string& db) const {

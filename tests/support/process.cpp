@@ -68,7 +68,8 @@ pid_t Spawn(const std::vector<std::string>& args, const Env& env, const std::str
 void CheckNoSanitizerReport(const std::string& log) {
   for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
     size_t at = log.find(marker);
-    INFO("optin's stderr holds a sanitizer report:\n" << (at == std::string::npos ? "" : log.substr(at, 4000)));
+    INFO("optin's stderr holds a sanitizer report:\n"
+         << (at == std::string::npos ? "" : log.substr(at, 4000)));
     CHECK(at == std::string::npos);
   }
 }
@@ -106,7 +107,8 @@ CommandResult RunOptin(const std::vector<std::string>& args, const Env& env) {
   std::string dir = MakeTempDir("cmd");
   pid_t pid = Spawn(args, env, dir + "/out", dir + "/err");
   int status = 0;
-  bool done = WaitUntil([&] { return waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(120));
+  bool done =
+      WaitUntil([&] { return waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(120));
   if (!done) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);

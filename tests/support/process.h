@@ -39,7 +39,8 @@ class OptinProcess {
   OptinProcess& operator=(const OptinProcess&) = delete;
 
   void Start();
-  // Waits for the "listening on http://HOST:PORT" line; returns the port (fails the test on timeout).
+  // Waits for the "listening on http://HOST:PORT" line; returns the port (fails the test on
+  // timeout).
   int WaitForPort(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "tests/support/process.h"
 #include "tests/support/wait.h"
@@ -53,7 +55,7 @@ bool Accepts(int port) {
 
 }  // namespace
 
-SmtpServer::SmtpServer() {
+SmtpServer::SmtpServer(SmtpServerOptions options) : options_(std::move(options)) {
   dir_ = MakeTempDir("smtp");
   port_ = FreePort();
   Start();
@@ -66,6 +68,15 @@ void SmtpServer::Start() {
   std::string script = std::string(OPTIN_SOURCE_DIR) + "/tests/support/smtp_server.py";
   std::string port = std::to_string(port_);
   std::string log = dir_ + "/server.log";
+  std::vector<std::string> args = {"python3", script, "--port", port,
+                                   "--dir",   dir_,   "--tls",  options_.tls};
+  if (options_.tls != "none") {
+    args.insert(args.end(), {"--cert", options_.cert_file, "--key", options_.key_file});
+  }
+  if (options_.auth) args.push_back("--auth");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_ = fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
@@ -77,8 +88,7 @@ void SmtpServer::Start() {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    execl("/usr/bin/python3", "python3", script.c_str(), "--port", port.c_str(), "--dir",
-          dir_.c_str(), static_cast<char*>(nullptr));
+    execv("/usr/bin/python3", argv.data());
     _exit(127);
   }
   bool up = WaitUntil(
@@ -129,6 +139,16 @@ std::vector<ReceivedMail> SmtpServer::Messages() const {
       if (line.rfind("to ", 0) == 0) m.rcpt_to.push_back(line.substr(3));
     }
     out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<std::string> SmtpServer::Commands() const {
+  std::vector<std::string> out;
+  std::istringstream in(ReadAll(dir_ + "/commands.log"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(line);
   }
   return out;
 }

@@ -18,9 +18,18 @@ struct ReceivedMail {
   std::string data;  // the message as received
 };
 
+struct SmtpServerOptions {
+  std::string tls = "none";  // none | starttls | implicit (smtps)
+  std::string cert_file;     // PEM certificate chain and key, for tls != none
+  std::string key_file;
+  bool auth = false;  // offer AUTH (also before TLS) and accept any login
+};
+
 class SmtpServer {
  public:
-  SmtpServer();   // starts on a free port and waits until it accepts connections
+  SmtpServer() : SmtpServer(SmtpServerOptions{}) {}
+  // Starts on a free port and waits until it accepts connections.
+  explicit SmtpServer(SmtpServerOptions options);
   ~SmtpServer();  // stops
   SmtpServer(const SmtpServer&) = delete;
   SmtpServer& operator=(const SmtpServer&) = delete;
@@ -28,7 +37,12 @@ class SmtpServer {
   void Start();  // on the same port as before
   void Stop();
   int port() const { return port_; }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (options_.tls == "implicit" ? "smtps://127.0.0.1:" : "smtp://127.0.0.1:") +
+           std::to_string(port_);
+  }
+  // "EHLO tls=0", "STARTTLS tls=0", "AUTH tls=1", "MAIL tls=1", ... in the order received.
+  std::vector<std::string> Commands() const;
 
   // Every message received so far, oldest first.
   std::vector<ReceivedMail> Messages() const;
@@ -41,6 +55,7 @@ class SmtpServer {
 
  private:
   void SetControl(const std::string& text);
+  SmtpServerOptions options_;
   std::string dir_;
   int port_ = 0;
   pid_t pid_ = -1;

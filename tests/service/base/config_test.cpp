@@ -1,6 +1,8 @@
 #include "service/base/config.h"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <string>
 
 using optin::Config;
 using optin::LoadConfig;
@@ -16,11 +18,24 @@ TEST_CASE("durations parse with their units", "[config]") {
     long long ms;  // -1 = invalid
   };
   const Case cases[] = {
-      {"500ms", 500},        {"60s", 60'000},        {"10m", 600'000},          {"10min", 600'000},
-      {"72h", 259'200'000},  {"7d", 604'800'000},    {"2w", 1'209'600'000},     {"3y", 94'608'000'000},
-      {"0s", 0},             {"", -1},               {"h", -1},                 {"72", -1},
-      {"72 h", -1},          {"-5s", -1},            {"5x", -1},                {"1.5h", -1},
-      {"99999999999d", -1},  {"3Y", -1},
+      {"500ms", 500},
+      {"60s", 60'000},
+      {"10m", 600'000},
+      {"10min", 600'000},
+      {"72h", 259'200'000},
+      {"7d", 604'800'000},
+      {"2w", 1'209'600'000},
+      {"3y", 94'608'000'000},
+      {"0s", 0},
+      {"", -1},
+      {"h", -1},
+      {"72", -1},
+      {"72 h", -1},
+      {"-5s", -1},
+      {"5x", -1},
+      {"1.5h", -1},
+      {"99999999999d", -1},
+      {"3Y", -1},
   };
   for (const auto& c : cases) {
     INFO(c.text);
@@ -66,7 +81,8 @@ TEST_CASE("host:port parses, port 0 included", "[config]") {
   CHECK(optin::ParseHostPort("0.0.0.0:0")->port == 0);
   CHECK(optin::ParseHostPort("[::1]:9000")->host == "::1");
   CHECK(optin::ParseHostPort("localhost:80")->host == "localhost");
-  for (const char* bad : {"", "8080", ":8080", "host:", "host:65536", "host:-1", "ho st:80", "[::1:80"}) {
+  for (const char* bad :
+       {"", "8080", ":8080", "host:", "host:65536", "host:-1", "ho st:80", "[::1:80"}) {
     INFO(bad);
     CHECK_FALSE(optin::ParseHostPort(bad).ok());
   }
@@ -164,13 +180,33 @@ TEST_CASE("serve requires a secret, migrate does not", "[config]") {
   CHECK(LoadConfig({}, false).ok());
 }
 
+TEST_CASE("OPTIN_FRAME_ANCESTORS: space-separated origins, default none", "[config]") {
+  auto none = LoadConfig({}, false);
+  REQUIRE(none.ok());
+  CHECK(none->frame_ancestors.empty());
+  auto two = LoadConfig(
+      {{"OPTIN_FRAME_ANCESTORS", " https://www.Example.com  http://localhost:3000/ "}}, false);
+  REQUIRE(two.ok());
+  CHECK(two->frame_ancestors ==
+        std::vector<std::string>{"https://www.example.com", "http://localhost:3000"});
+  CHECK(LoadConfig({{"OPTIN_FRAME_ANCESTORS", "'none'"}}, false)->frame_ancestors.empty());
+  for (const char* bad : {"*", "http://www.example.com", "https://example.com/page",
+                          "https://a.example;script-src"}) {
+    INFO(bad);
+    auto r = LoadConfig({{"OPTIN_FRAME_ANCESTORS", bad}}, false);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find("OPTIN_FRAME_ANCESTORS") != std::string::npos);
+  }
+}
+
 TEST_CASE("OPTIN_POW and OPTIN_POW_MAXNUMBER", "[config][pow]") {
   auto defaults = LoadConfig({{"OPTIN_SECRET", kSecret}}, true);
   REQUIRE(defaults.ok());
   CHECK(defaults->pow == optin::PowMode::kOff);
   CHECK(defaults->pow_maxnumber == 100000);
-  auto on = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_POW", "adaptive"},
-                        {"OPTIN_POW_MAXNUMBER", "5000"}}, true);
+  auto on = LoadConfig(
+      {{"OPTIN_SECRET", kSecret}, {"OPTIN_POW", "adaptive"}, {"OPTIN_POW_MAXNUMBER", "5000"}},
+      true);
   REQUIRE(on.ok());
   CHECK(on->pow == optin::PowMode::kAdaptive);
   CHECK(on->pow_maxnumber == 5000);
@@ -182,4 +218,65 @@ TEST_CASE("OPTIN_POW and OPTIN_POW_MAXNUMBER", "[config][pow]") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().message().rfind(var, 0) == 0);
   }
+}
+
+TEST_CASE("OPTIN_SMTP_TLS: defaults and the combinations that are refused", "[config][smtp]") {
+  using optin::SmtpTls;
+  using Env = std::map<std::string, std::string>;
+  auto load = [](Env env) {
+    env["OPTIN_SECRET"] = kSecret;
+    return LoadConfig(env, true);
+  };
+  struct Case {
+    Env env;
+    int expect;  // SmtpTls as int, or -1 = refused naming OPTIN_SMTP_TLS
+  };
+  const int kReq = static_cast<int>(SmtpTls::kRequired);
+  const int kOpp = static_cast<int>(SmtpTls::kOpportunistic);
+  const int kOff = static_cast<int>(SmtpTls::kOff);
+  const Case cases[] = {
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}}, kOpp},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"}, {"OPTIN_SMTP_USER", "u"}}, kReq},
+      {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}}, kReq},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "required"}}, kReq},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:587"},
+        {"OPTIN_SMTP_USER", "u"},
+        {"OPTIN_SMTP_TLS", "opportunistic"}},
+       -1},
+      {{{"OPTIN_SMTP_URL", "smtps://mail.example.com:465"}, {"OPTIN_SMTP_TLS", "opportunistic"}},
+       -1},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://localhost.example.com:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://127.0.0.1.nip.io:25"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtps://localhost:465"}, {"OPTIN_SMTP_TLS", "off"}}, -1},
+      {{{"OPTIN_SMTP_URL", "smtp://localhost:25"}, {"OPTIN_SMTP_TLS", "off"}}, kOff},
+      {{{"OPTIN_SMTP_URL", "smtp://127.0.0.1:2525"}, {"OPTIN_SMTP_TLS", "off"}}, kOff},
+      {{{"OPTIN_SMTP_URL", "smtp://[::1]:25"}, {"OPTIN_SMTP_TLS", "off"}}, kOff},
+      {{{"OPTIN_SMTP_URL", "smtp://mail.example.com:25"}, {"OPTIN_SMTP_TLS", "yes"}}, -1},
+  };
+  for (const auto& c : cases) {
+    std::string text;
+    for (const auto& [k, v] : c.env) text += k + "=" + v + " ";
+    INFO(text);
+    auto r = load(c.env);
+    if (c.expect < 0) {
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.status().message().rfind("OPTIN_SMTP_TLS: ", 0) == 0);
+      CHECK(r.status().message().find('\n') == std::string::npos);
+    } else {
+      REQUIRE(r.ok());
+      CHECK(static_cast<int>(r->smtp_tls) == c.expect);
+    }
+  }
+}
+
+TEST_CASE("OPTIN_SMTP_CA_FILE must be readable", "[config][smtp]") {
+  auto missing =
+      LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", "/nonexistent/ca.pem"}}, true);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().rfind("OPTIN_SMTP_CA_FILE: ", 0) == 0);
+  const std::string readable = std::string(OPTIN_SOURCE_DIR) + "/README.md";
+  auto ok = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", readable}}, true);
+  REQUIRE(ok.ok());
+  CHECK(ok->smtp_ca_file == readable);
 }

@@ -18,8 +18,11 @@ const std::string kSecret = "0123456789abcdef0123456789abcdef";
 constexpr int64_t kNow = 1'800'000'000;
 
 nlohmann::json AsJson(const AltchaChallenge& c) {
-  return {{"algorithm", c.algorithm}, {"challenge", c.challenge}, {"maxnumber", c.maxnumber},
-          {"salt", c.salt}, {"signature", c.signature}};
+  return {{"algorithm", c.algorithm},
+          {"challenge", c.challenge},
+          {"maxnumber", c.maxnumber},
+          {"salt", c.salt},
+          {"signature", c.signature}};
 }
 
 Status Check(const std::string& key, const std::string& payload, int64_t now = kNow) {
@@ -54,7 +57,8 @@ TEST_CASE("altcha key is derived from the secret, alike on every instance", "[al
   CHECK(AltchaKey(kSecret) != kSecret);
 }
 
-TEST_CASE("a solved altcha challenge verifies but forged or expired or altered ones do not", "[altcha]") {
+TEST_CASE("a solved altcha challenge verifies but forged or expired or altered ones do not",
+          "[altcha]") {
   std::string key = AltchaKey(kSecret);
   auto c = MakeAltchaChallenge(key, "00112233445566778899aabb", 4242, 10000, kNow + 60);
   auto json = AsJson(c);
@@ -72,7 +76,9 @@ TEST_CASE("a solved altcha challenge verifies but forged or expired or altered o
     CHECK(s.error() == "pow_invalid");
     CHECK(Check(key, good, kNow + 59).ok());
   }
-  SECTION("wrong number") { CHECK(Check(key, AltchaPayloadFor(json, n + 1)).error() == "pow_invalid"); }
+  SECTION("wrong number") {
+    CHECK(Check(key, AltchaPayloadFor(json, n + 1)).error() == "pow_invalid");
+  }
   SECTION("another key (another secret) signed it") {
     CHECK(Check(AltchaKey(kSecret + "y"), good).error() == "pow_invalid");
   }
@@ -113,15 +119,19 @@ TEST_CASE("malformed altcha payloads are pow_invalid", "[altcha]") {
   const std::string cases[] = {
       "",
       "!!!!",
-      "e30",                      // bad padding-less length is fine, but this is "{}"
+      "e30",  // bad padding-less length is fine, but this is "{}"
       doc("[]"),
       doc("not json"),
       doc("{}"),
       doc(R"({"algorithm":"SHA-256","challenge":"x","salt":")" + salt + R"(","signature":"y"})"),
-      doc(R"({"algorithm":"SHA-256","challenge":"x","number":"1","salt":")" + salt + R"(","signature":"y"})"),
-      doc(R"({"algorithm":"SHA-256","challenge":"x","number":1.5,"salt":")" + salt + R"(","signature":"y"})"),
-      doc(R"({"algorithm":"SHA-256","challenge":"x","number":-1,"salt":")" + salt + R"(","signature":"y"})"),
-      doc(R"({"algorithm":"SHA-256","challenge":"x","number":99999999999999999999,"salt":")" + salt + R"(","signature":"y"})"),
+      doc(R"({"algorithm":"SHA-256","challenge":"x","number":"1","salt":")" + salt +
+          R"(","signature":"y"})"),
+      doc(R"({"algorithm":"SHA-256","challenge":"x","number":1.5,"salt":")" + salt +
+          R"(","signature":"y"})"),
+      doc(R"({"algorithm":"SHA-256","challenge":"x","number":-1,"salt":")" + salt +
+          R"(","signature":"y"})"),
+      doc(R"({"algorithm":"SHA-256","challenge":"x","number":99999999999999999999,"salt":")" +
+          salt + R"(","signature":"y"})"),
       doc(R"({"algorithm":1,"challenge":"x","number":1,"salt":")" + salt + R"(","signature":"y"})"),
       doc(R"({"algorithm":"SHA-256","challenge":"x","number":1,"salt":"abc","signature":"y"})"),
       doc(R"({"algorithm":"SHA-256","challenge":"x","number":1,"salt":"00112233445566778899aabb?expires=&","signature":"y"})"),

@@ -31,11 +31,16 @@ struct Gate {
 
 }  // namespace
 
-TEST_CASE("elastic task queue: starts threads beyond the core while all are busy, up to the max", "[http][queue]") {
+TEST_CASE("elastic task queue: starts threads beyond the core while all are busy, up to the max",
+          "[http][queue]") {
   ElasticTaskQueue q(2, 5, 100ms);
   Gate gate;
   std::atomic<int> running{0};
-  for (int i = 0; i < 8; ++i) q.enqueue([&] { ++running; gate.Wait(); });
+  for (int i = 0; i < 8; ++i)
+    q.enqueue([&] {
+      ++running;
+      gate.Wait();
+    });
   REQUIRE(optin::test::WaitUntil([&] { return running == 5; }, 5s));
   CHECK(q.stats().threads == 5);
   CHECK(q.stats().queued == 3);
@@ -45,7 +50,8 @@ TEST_CASE("elastic task queue: starts threads beyond the core while all are busy
   CHECK(optin::test::WaitUntil([&] { return q.stats().threads == 2; }, 5s));
 }
 
-TEST_CASE("elastic task queue: serves the newest first when more wait than there are core threads", "[http][queue]") {
+TEST_CASE("elastic task queue: serves the newest first when more wait than there are core threads",
+          "[http][queue]") {
   ElasticTaskQueue q(1, 1);
   Gate gate;
   std::mutex mu;
@@ -59,12 +65,18 @@ TEST_CASE("elastic task queue: serves the newest first when more wait than there
     });
   }
   gate.Open();
-  REQUIRE(optin::test::WaitUntil([&] { std::lock_guard<std::mutex> lock(mu); return order.size() == 4; }, 5s));
+  REQUIRE(optin::test::WaitUntil(
+      [&] {
+        std::lock_guard<std::mutex> lock(mu);
+        return order.size() == 4;
+      },
+      5s));
   // Newest first while the queue is longer than the core (1), then the last one in FIFO order.
   CHECK(order == std::vector<int>{3, 2, 1, 0});
 }
 
-TEST_CASE("elastic task queue: shutdown runs what is queued and waits for every thread", "[http][queue]") {
+TEST_CASE("elastic task queue: shutdown runs what is queued and waits for every thread",
+          "[http][queue]") {
   std::atomic<int> done{0};
   {
     ElasticTaskQueue q(2, 4);

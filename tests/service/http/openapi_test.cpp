@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "service/wiring/app.h"
 #include "service/base/config.h"
+#include "service/wiring/app.h"
 
 namespace {
 
@@ -56,8 +56,7 @@ std::set<Route> RegisteredRoutes() {
 
 }  // namespace
 
-TEST_CASE("docs/openapi.yaml documents exactly the registered routes",
-          "[openapi]") {
+TEST_CASE("docs/openapi.yaml documents exactly the registered routes", "[openapi]") {
   auto documented = DocumentedRoutes(std::string(OPTIN_SOURCE_DIR) + "/docs/openapi.yaml");
   auto registered = RegisteredRoutes();
   REQUIRE(registered.size() >= 10);

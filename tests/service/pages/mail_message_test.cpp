@@ -1,8 +1,9 @@
+#include "service/pages/mail_message.h"
+
 #include <catch2/catch.hpp>
 #include <regex>
 
 #include "service/base/crypto.h"
-#include "service/pages/mail_message.h"
 
 using optin::OutgoingMail;
 using optin::RenderMail;

@@ -1,0 +1,26 @@
+-- The suppression rule, written once (CONTRACT §4, §5): an address is blocked by its own entry
+-- (global, or for list p_list_id; NULL = global entries only), by a block of its domain, or by a
+-- block of a parent domain that includes subdomains. Every query and function that decides
+-- whether to write, confirm, import or mail an address asks this function.
+--
+-- p_email is the normalised address (lower case, domain in punycode: service/domain/address.cpp)
+-- and p_email_hash its SHA-256 (the suppression list's key; an erased entry has only the hash).
+-- The domain is what follows the last '@' (none: no domain block applies), compared without case
+-- and without a trailing dot. It is looked up as itself and as each parent (a.b.example.com:
+-- a.b.example.com, b.example.com, example.com, com), so the check is a few probes of the index
+-- domain_suppressions_lower_domain (V010), not a scan of every blocked domain.
+--
+-- Callers pass values, never rows: STABLE, so it sees the statement's snapshot; PARALLEL SAFE.
+-- Changing the argument list needs a DROP FUNCTION of the old one first, and every caller below
+-- (sql/functions/2x_*.sql, sql/queries/*.sql) changes with it.
+CREATE OR REPLACE FUNCTION optin_suppressed(p_email text, p_email_hash text, p_list_id bigint)
+RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT EXISTS (SELECT 1 FROM suppressions s
+                 WHERE s.email_hash = p_email_hash AND (s.list_id IS NULL OR s.list_id = p_list_id))
+      OR EXISTS (SELECT 1 FROM domain_suppressions d,
+                               rtrim(lower(substring(p_email FROM '@([^@]*)$')), '.') AS a(domain)
+                 WHERE lower(d.domain) = ANY (ARRAY(
+                         SELECT array_to_string(p.labels[i:], '.')
+                         FROM string_to_array(a.domain, '.') AS p(labels), generate_subscripts(p.labels, 1) AS i))
+                   AND (d.include_subdomains OR lower(d.domain) = a.domain))
+$$;
