@@ -30,6 +30,10 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
     subscriber = subscriber_text.c_str();
   }
   counts.sync_rows_replaced = txn.exec_prepared(kSyncDrop, hash).affected_rows();
+  // Queued mails go first: deleting one the mailer is sending waits until the mailer has
+  // committed, and that commit may add a "confirmation_mail_sent" event, which the ledger delete
+  // below must then see (each statement reads what has committed before it).
+  counts.queued_mails = txn.exec_prepared(kMailsDelete, hash).affected_rows();
   // A lawful removal: the ledger writes no tombstone of its own, the erased event below is it.
   txn.exec_prepared(kLedgerRemoval, "erasure");
   // The ledger goes before the subscriber: deleting subscriptions would otherwise try to
@@ -37,7 +41,6 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
   auto removed = txn.exec_prepared1(kEventsDelete, hash, subscriber);
   counts.consent_events = removed[0].as<int64_t>();
   const std::string removed_sha256 = removed[1].c_str();
-  counts.queued_mails = txn.exec_prepared(kMailsDelete, hash).affected_rows();
   if (subscriber != nullptr) {
     auto gone = txn.exec_prepared1(kSubscriberDelete, subscriber);
     counts.subscriptions = gone[0].as<int64_t>();

@@ -80,11 +80,6 @@ PoolStats ConnectionPool::Stats() const {
 
 namespace {
 
-bool IsRetryable(const pqxx::sql_error& e) {
-  const std::string state = e.sqlstate();
-  return state == "40001" || state == "40P01";
-}
-
 // Txn is pqxx::work or, for a single autocommitted statement, pqxx::nontransaction: then any
 // statement may have committed, so a lost connection is never retried.
 template <typename Txn>
@@ -111,11 +106,17 @@ Status RunOnce(Lease& lease, const std::function<Status(Txn&)>& fn, bool* retry_
     return Status::Conflict("a record with the same key exists");
   } catch (const pqxx::check_violation&) {
     return Status::InvalidArgument("invalid_request", "a value is outside what the schema allows");
+  } catch (const pqxx::deadlock_detected&) {
+    // libpqxx 6.4 derives transaction_rollback (SQLSTATE class 40) from pqxx::failure, not from
+    // pqxx::sql_error: these must be caught by type, or they end up below as "unexpected".
+    *retry_serialization = true;
+    return Status::Unavailable("the database is busy");
+  } catch (const pqxx::serialization_failure&) {
+    *retry_serialization = true;
+    return Status::Unavailable("the database is busy");
+  } catch (const pqxx::statement_completion_unknown&) {
+    return Status::Unavailable("the database could not say whether the statement completed");
   } catch (const pqxx::sql_error& e) {
-    if (IsRetryable(e)) {
-      *retry_serialization = true;
-      return Status::Unavailable("the database is busy");
-    }
     if (std::string(e.sqlstate()).rfind("08", 0) == 0 || std::string(e.sqlstate()) == "57P01") {
       lease.MarkBroken();
       *retry_connection = !committing;

@@ -22,8 +22,11 @@ WHERE s.id = $1
 FOR UPDATE OF s
 
 -- name: subscriber-by-email
--- The subscriber row of a normalised address, locked.
-SELECT id, email_hash FROM subscribers WHERE email = $1 FOR UPDATE
+-- The subscriber row of a normalised address, locked against the other writers of the address.
+-- FOR NO KEY UPDATE, not FOR UPDATE: it still serialises them (and signup's ON CONFLICT DO UPDATE)
+-- but lets a concurrent foreign-key check pass (the mailer recording "confirmation_mail_sent"
+-- while it holds a mail row this transaction may wait for), which FOR UPDATE turned into a deadlock.
+SELECT id, email_hash FROM subscribers WHERE email = $1 FOR NO KEY UPDATE
 
 -- name: confirmation-token-peek
 -- What a confirmation link leads to, read-only (GET pages change nothing): expired exactly when
@@ -51,6 +54,6 @@ WHERE s.id = $1
 
 -- name: subscriber-lock-for-subscription
 -- Locks the subscriber of a subscription before it is unsubscribed: signups lock the same row,
--- so the two never interleave (see V007).
+-- so the two never interleave (see V007). FOR NO KEY UPDATE as in subscriber-by-email.
 SELECT u.id FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id
-WHERE s.id = $1 FOR UPDATE OF u
+WHERE s.id = $1 FOR NO KEY UPDATE OF u

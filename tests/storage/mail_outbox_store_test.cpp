@@ -9,7 +9,9 @@
 
 #include "service/base/crypto.h"
 #include "storage/pool.h"
+#include "storage/privacy_store.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait.h"
 
 using namespace optin;
 using namespace optin::test;
@@ -327,4 +329,62 @@ TEST_CASE("concurrent senders send every mail exactly once", "[mail_outbox][db]"
   CHECK(sends.size() == static_cast<size_t>(kMails));
   for (const auto& [id, n] : sends) CHECK(n == 1);
   CHECK(f.Outbox() == 0);
+}
+
+TEST_CASE("an erasure while the mailer sends to the address waits for it, then erases its event",
+          "[mail_outbox][privacy][db]") {
+  // The two once took their locks in opposite order (the erasure: subscriber, then the mail row;
+  // the mailer: the mail row, then the subscriber for the event's foreign key) and deadlocked.
+  // Here a deadlock would never be detected (deadlock_timeout 1 h) and ends in lock_timeout.
+  Fixture f;
+  f.db.Exec("ALTER DATABASE " + f.db.name() + " SET deadlock_timeout = '1h'; ALTER DATABASE " +
+            f.db.name() + " SET lock_timeout = '20s'");
+  auto pool = f.db.MakePool(4);
+  MailOutboxStore mailer(*pool, MailRetryPolicy{100ms});
+  PrivacyStore privacy(*pool, PrivacyStoreOptions{});
+  std::string sub = f.Subscribe("eve@example.com");
+  f.Queue("confirmation", sub, "eve@example.com");
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool holding = false, release = false;
+  Result<Delivery> delivered = Status::Internal("not run");
+  std::thread sender([&] {
+    delivered = mailer.DeliverNext([&](const OutboxMail&) {
+      std::unique_lock<std::mutex> lock(mu);
+      holding = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+      return Status::Ok();
+    });
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    REQUIRE(cv.wait_for(lock, 10s, [&] { return holding; }));
+  }
+  Result<ErasureCounts> erased = Status::Internal("not run");
+  std::thread eraser([&] { erased = privacy.Erase("eve@example.com"); });
+  // The erasure waits for the mail row the mailer holds.
+  bool waiting = WaitUntil(
+      [&] {
+        return f.db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + f.db.name() +
+                           "' AND wait_event_type = 'Lock'") == "1";
+      },
+      10s);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  sender.join();
+  eraser.join();
+  CHECK(waiting);
+  REQUIRE(delivered.ok());
+  CHECK(delivered->outcome == DeliveryOutcome::kSent);
+  REQUIRE(erased.ok());
+  CHECK(erased->subscriber_deleted);
+  CHECK(erased->queued_mails == 0);  // the mailer had sent and deleted it
+  // The mailer's confirmation_mail_sent event is gone too: only the hash-only erasure event stays.
+  CHECK(f.db.Scalar("SELECT string_agg(kind::text, ',') FROM consent_events") == "erased");
+  CHECK(f.db.Scalar("SELECT count(*) FROM subscribers") == "0");
 }
