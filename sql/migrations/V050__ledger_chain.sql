@@ -34,9 +34,11 @@ CREATE TRIGGER ledger_anchor_no_change BEFORE UPDATE OR DELETE ON ledger_anchor
 ALTER TABLE consent_events ADD COLUMN prev_sha256 text NULL, ADD COLUMN sha256 text NULL,
   ADD COLUMN actor text NULL;  -- the admin whose request caused the event (NULL otherwise)
 
--- The last event of each address (after a removal it may name a removed event: the tombstone
--- that follows lists it). Hashes only.
-CREATE TABLE ledger_heads (
+-- The last event of each address, as SHA-256 (after a removal it may name a removed event: the
+-- tombstone that follows lists it). Its row lock serialises the writers of one address. UNLOGGED:
+-- no WAL for a row every signup writes; after a crash (or on a promoted replica) it is empty and
+-- the trigger falls back to the address's last event in consent_events. Hashes only.
+CREATE UNLOGGED TABLE ledger_heads (
   email_hash   text PRIMARY KEY,
   head_sha256  text NOT NULL
 );
@@ -57,29 +59,45 @@ $$;
 
 -- BEFORE INSERT: serialises the writers of one address (the lock on its ledger_heads row), takes
 -- the id only then (so id order is chain order even between concurrent transactions) and links
--- the event to the address's last one.
+-- the event to the address's last one. An address's first event costs an index probe and one
+-- INSERT of its head row (a signup's usual case); a later one a locking read and one UPDATE.
 CREATE FUNCTION consent_events_chain() RETURNS trigger
 LANGUAGE plpgsql SET timezone = 'UTC' AS $$
 DECLARE
   v_prev text;
 BEGIN
-  -- The head row's lock serialises the writers of one address until commit (a row lock, so a
-  -- bulk import does not fill the shared lock table as advisory locks would).
-  INSERT INTO ledger_heads AS h (email_hash, head_sha256) VALUES (NEW.email_hash, '')
-  ON CONFLICT (email_hash) DO UPDATE SET email_hash = h.email_hash
-  RETURNING nullif(h.head_sha256, '') INTO v_prev;
-  NEW.id := nextval('consent_events_id_seq');
   IF NEW.actor IS NULL THEN
     NEW.actor := nullif(current_setting('optin.actor', true), '');
   END IF;
-  IF v_prev IS NULL THEN
-    SELECT a.anchor INTO v_prev FROM ledger_anchor a;
-  END IF;
-  NEW.prev_sha256 := v_prev;
-  -- Inline consent_event_sha256(NEW) (same text; a function with a SET clause per row is slow).
-  NEW.sha256 := encode(sha256(convert_to(
-      jsonb_strip_nulls(to_jsonb(NEW) - 'id' - 'sha256')::text, 'UTF8')), 'hex');
-  UPDATE ledger_heads SET head_sha256 = NEW.sha256 WHERE email_hash = NEW.email_hash;
+  LOOP
+    -- The head row's lock serialises the writers of one address until commit (a row lock, so a
+    -- bulk import does not fill the shared lock table as advisory locks would).
+    SELECT h.head_sha256 INTO v_prev FROM ledger_heads h WHERE h.email_hash = NEW.email_hash
+    FOR UPDATE;
+    IF FOUND THEN
+      NEW.prev_sha256 := v_prev;
+      -- Inline consent_event_sha256(NEW) (same text; a function with a SET clause per row is slow).
+      NEW.sha256 := encode(sha256(convert_to(
+          jsonb_strip_nulls(to_jsonb(NEW) - 'id' - 'sha256')::text, 'UTF8')), 'hex');
+      UPDATE ledger_heads SET head_sha256 = NEW.sha256 WHERE email_hash = NEW.email_hash;
+      EXIT;
+    END IF;
+    -- No head row: the address's first event, or the first since a crash emptied ledger_heads.
+    -- Chain to the address's last event, else to the anchor. A concurrent writer of the same
+    -- address makes the INSERT below wait for it and do nothing: then go round and chain to it.
+    SELECT e.sha256 INTO v_prev FROM consent_events e WHERE e.email_hash = NEW.email_hash
+    ORDER BY e.id DESC LIMIT 1;
+    IF v_prev IS NULL THEN
+      SELECT a.anchor INTO v_prev FROM ledger_anchor a;
+    END IF;
+    NEW.prev_sha256 := v_prev;
+    NEW.sha256 := encode(sha256(convert_to(
+        jsonb_strip_nulls(to_jsonb(NEW) - 'id' - 'sha256')::text, 'UTF8')), 'hex');
+    INSERT INTO ledger_heads (email_hash, head_sha256) VALUES (NEW.email_hash, NEW.sha256)
+    ON CONFLICT (email_hash) DO NOTHING;
+    EXIT WHEN FOUND;
+  END LOOP;
+  NEW.id := nextval('consent_events_id_seq');  -- the sha256 does not cover the id
   RETURN NEW;
 END $$;
 

@@ -209,6 +209,20 @@ TEST_CASE("ledger: once retention removes an erased chain whole, a new signup ch
   CHECK(Verify(db).ok());
 }
 
+TEST_CASE("ledger: after a crash empties the unlogged heads, events chain to the last one stored",
+          "[ledger][db]") {
+  TestDatabase db;
+  Seed(db, "erik@example.com", 2);
+  const std::string erik = AddressHash("erik@example.com");
+  const std::string last = db.Scalar("SELECT sha256 FROM consent_events WHERE email_hash = '" +
+                                     erik + "' ORDER BY id DESC LIMIT 1");
+  db.Exec("TRUNCATE ledger_heads");  // what crash recovery does to an UNLOGGED table
+  Seed(db, "erik@example.com", 1);
+  CHECK(db.Scalar("SELECT prev_sha256 FROM consent_events WHERE email_hash = '" + erik +
+                  "' ORDER BY id DESC LIMIT 1") == last);
+  CHECK(Verify(db).ok());
+}
+
 TEST_CASE("ledger: concurrent writers of one address never fork its chain", "[ledger][db]") {
   TestDatabase db;
   Seed(db, "anna@example.com", 1);
