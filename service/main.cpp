@@ -50,7 +50,8 @@ const char* CommandHelp(const std::string& cmd) {
     return "usage: optin purge\n  Deletes what the retention rules say is due and prints the "
            "counts.\n";
   if (cmd == "verify-ledger")
-    return "usage: optin verify-ledger [--email E]\n  Recomputes every consent-event chain (or that "
+    return "usage: optin verify-ledger [--email E]\n  Recomputes every consent-event chain (or "
+           "that "
            "address's); exit 0 when all verify, 1 naming each broken one.\n";
   return nullptr;
 }

@@ -1,6 +1,6 @@
-// LedgerStore: reads the consent ledger's hash chains back and verifies them (`optin verify-ledger`,
-// the consent dossier). Reads in pages, so a large ledger never sits in memory at once. Safe for
-// concurrent use.
+// LedgerStore: reads the consent ledger's hash chains back and verifies them (`optin
+// verify-ledger`, the consent dossier). Reads in pages, so a large ledger never sits in memory at
+// once. Safe for concurrent use.
 #pragma once
 
 #include <cstdint>

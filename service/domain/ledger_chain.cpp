@@ -6,7 +6,9 @@
 
 namespace optin {
 
-bool LawfulRemoval(const std::string& reason) { return reason == "retention" || reason == "erasure"; }
+bool LawfulRemoval(const std::string& reason) {
+  return reason == "retention" || reason == "erasure";
+}
 
 namespace {
 // A tombstone: retention's ledger_removed, or the erased event an erasure leaves.
@@ -66,7 +68,8 @@ void ChainVerifier::CloseChain() {
   open_ = false;
   ++chains_;
   int64_t at = 0;
-  if (const char* fault = ChainFault(chain_, anchor_, &at)) broken_.push_back(BrokenChain{hash_, at, fault});
+  if (const char* fault = ChainFault(chain_, anchor_, &at))
+    broken_.push_back(BrokenChain{hash_, at, fault});
   chain_.clear();
 }
 

@@ -16,7 +16,8 @@ struct LedgerEvent {
   std::string prev_sha256;
   std::string sha256;
   std::string canonical;  // consent_event_canonical(): what sha256 is the SHA-256 of
-  // Tombstones (kind ledger_removed, or erased with reason erasure) only: why events went and the SHA-256 of each of them.
+  // Tombstones (kind ledger_removed, or erased with reason erasure) only: why events went and the
+  // SHA-256 of each of them.
   std::string removal_reason;
   std::vector<std::string> removed_sha256;
 };

@@ -5,8 +5,8 @@
 #include "service/app/retention.h"
 #include "service/base/log.h"
 #include "service/base/stop_signal.h"
-#include "service/wiring/parts.h"
 #include "service/domain/address.h"
+#include "service/wiring/parts.h"
 #include "storage/ledger_store.h"
 #include "storage/retention_store.h"
 

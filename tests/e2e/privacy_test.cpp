@@ -226,9 +226,10 @@ TEST_CASE(
   // One hash-only event stays, which is also the ledger's tombstone of the erased chain: no
   // subscriber row, no IP, no user agent, nothing typed in.
   CHECK(Count(f, "consent_events") == "1");
-  CHECK(Count(f, "consent_events",
-              "detail->>'reason' = 'erasure' AND jsonb_array_length(detail->'removed_sha256') > 0") ==
-        "1");
+  CHECK(
+      Count(f, "consent_events",
+            "detail->>'reason' = 'erasure' AND jsonb_array_length(detail->'removed_sha256') > 0") ==
+      "1");
   CHECK(
       Count(f, "consent_events",
             "kind = 'erased' AND subscriber_id IS NULL AND ip IS NULL AND user_agent IS NULL "
