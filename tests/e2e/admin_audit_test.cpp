@@ -232,3 +232,38 @@ TEST_CASE("GET /admin/audit pages through the trail, oldest first", "[e2e][db][a
   }
   CHECK(Call(f, "wrong-token-0123456789", "GET", "/admin/audit")->status == 401);
 }
+
+TEST_CASE("ledger events an admin causes carry the admin's name, inside the hash chain",
+          "[e2e][db][admin]") {
+  OptinFixture f(NamedAdmins());
+  f.SubscribeAndConfirm("led@example.com");
+  const std::string hash = optin::AddressHash("led@example.com");
+  REQUIRE(Call(f, kBob, "POST", "/admin/suppressions", json{{"email", "led@example.com"}}.dump())
+              ->status == 201);
+  REQUIRE(Call(f, kAliceNew, "DELETE", "/admin/suppressions?email=led%40example.com")->status ==
+          200);
+  REQUIRE(Call(f, kAliceOld, "POST", "/admin/import",
+               "email,name,list,consented_at,source\r\nled2@example.com,,,2024-03-01,crm\r\n",
+               "text/csv")
+              ->status == 200);
+  auto actors = [&](const std::string& email_hash) {
+    return f.db().Scalar(
+        "SELECT string_agg(kind || ':' || coalesce(actor, '-'), ',' ORDER BY id) "
+        "FROM consent_events WHERE email_hash = '" +
+        email_hash + "'");
+  };
+  std::string led = actors(hash);
+  INFO(led);
+  CHECK(led.find("signup_requested:-") != std::string::npos);  // the person's own steps: no admin
+  CHECK(led.find("confirmed:-") != std::string::npos);
+  CHECK(led.find("suppressed:bob") != std::string::npos);
+  CHECK(led.find("unsubscribed:bob") != std::string::npos);
+  CHECK(led.find("suppression_lifted:alice") != std::string::npos);
+  CHECK(actors(optin::AddressHash("led2@example.com")).find(":alice") != std::string::npos);
+  // The name is part of what each event's sha256 covers.
+  CHECK(f.db().Scalar("SELECT bool_and(consent_event_canonical(e) LIKE '%\"actor\": \"bob\"%' "
+                      "AND e.sha256 = consent_event_sha256(e)) FROM consent_events e "
+                      "WHERE actor = 'bob'") == "t");
+  auto verify = RunOptin({"verify-ledger"}, BaseEnv(f.db().url()));
+  CHECK(verify.exit_code == 0);
+}
