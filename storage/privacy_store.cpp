@@ -33,6 +33,7 @@ bool ReadTicket(const pqxx::result& r, PrivacyTicket* t, int64_t* id, std::strin
   t->type = ParsePrivacyType(row[1].c_str()).value_or(PrivacyRequestType::kAccess);
   *email = row[2].c_str();
   t->language = row[4].c_str();
+  t->format = row[7].c_str();
   bool done = row[5].as<bool>(), expired = row[6].as<bool>();
   // A request whose address was erased meanwhile cannot be carried out any more.
   t->state =
@@ -90,6 +91,7 @@ class TxnPrivacyActions : public PrivacyActions {
 Result<PrivacyRequestResult> PrivacyStore::Request(const std::string& email,
                                                    PrivacyRequestType type,
                                                    const std::string& language,
+                                                   const std::string& format,
                                                    const RenderFn& render) {
   PrivacyRequestResult result = PrivacyRequestResult::kUnknownAddress;
   const std::string hash = AddressHash(email);
@@ -105,7 +107,7 @@ Result<PrivacyRequestResult> PrivacyStore::Request(const std::string& email,
     auto mail = render(lang);
     if (!mail.ok()) return mail.status();
     auto inserted = txn.exec_prepared(kInsert, PrivacyTypeName(type), hash, email, lang,
-                                      mail->token_hash, mail->ttl_seconds);
+                                      mail->token_hash, mail->ttl_seconds, format);
     if (inserted.empty()) {
       result = PrivacyRequestResult::kThrottled;
       return Status::Ok();

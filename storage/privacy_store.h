@@ -30,7 +30,8 @@ struct PrivacyTicket {
   State state = State::kNotFound;  // kGone: used or expired
   PrivacyRequestType type = PrivacyRequestType::kAccess;
   std::string language = "de";
-  SubscriberRecord record;                     // access: everything stored about the address
+  std::string format = "json";  // access: the export's format chosen with the request
+  SubscriberRecord record;      // access: everything stored about the address
   std::vector<PrivacyRequestRecord> requests;  // access: the address's privacy requests
   ErasureCounts erasure;                       // erasure
   int64_t changed = 0;                         // objection: entries lifted; unsubscribe: ended
@@ -46,9 +47,10 @@ class PrivacyStore {
 
   // Records a request for a normalised address and queues the mail — only when the address is
   // known and no verification mail went to it within the hour. `language` may be "" (then the
-  // newest subscription's language, else de).
+  // newest subscription's language, else de). `format`: json or csv (ParseExportFormat).
   Result<PrivacyRequestResult> Request(const std::string& email, PrivacyRequestType type,
-                                       const std::string& language, const RenderFn& render);
+                                       const std::string& language, const std::string& format,
+                                       const RenderFn& render);
 
   // The request behind `token_hash`, changing nothing.
   Result<PrivacyTicket> Peek(const std::string& token_hash);

@@ -58,9 +58,11 @@ Result<PrivacyRequestResult> PrivacyService::Request(const PrivacyRequestInput& 
   if (!type)
     return Status::InvalidArgument("invalid_request",
                                    "type must be access, erasure, objection or unsubscribe");
-  auto result = store_.Request(*email, *type, in.language, [&](const std::string& language) {
-    return RenderVerificationMail(*email, *type, language);
-  });
+  auto format = ParseExportFormat(in.format);
+  if (!format) return Status::InvalidArgument("invalid_request", "format must be json or csv");
+  auto result = store_.Request(
+      *email, *type, in.language, *format,
+      [&](const std::string& language) { return RenderVerificationMail(*email, *type, language); });
   if (result.ok()) {
     static const char* kNames[] = {"mail_queued", "unknown_address", "throttled"};
     LogInfo("privacy_request", {{"address", AddressTag(*email)},

@@ -18,6 +18,7 @@ struct PrivacyRequestInput {
   std::string email;
   std::string type;      // access, erasure, objection, unsubscribe
   std::string language;  // optional: de, nl, en
+  std::string format;    // optional: the access export's format, json (default) or csv
 };
 
 // Which request kind does what: access changes nothing (the ticket gets the export), erasure

@@ -24,4 +24,10 @@ std::optional<PrivacyRequestType> ParsePrivacyType(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<std::string> ParseExportFormat(const std::string& text) {
+  if (text.empty() || text == "json") return std::string("json");
+  if (text == "csv") return text;
+  return std::nullopt;
+}
+
 }  // namespace optin

@@ -14,6 +14,10 @@ enum class PrivacyRequestType { kAccess, kErasure, kObjection, kUnsubscribe };
 const char* PrivacyTypeName(PrivacyRequestType type);
 std::optional<PrivacyRequestType> ParsePrivacyType(const std::string& text);
 
+// The access export's formats (CONTRACT §7): "json" (default) or "csv"; nullopt for anything else.
+// "" counts as json.
+std::optional<std::string> ParseExportFormat(const std::string& text);
+
 enum class PrivacyRequestResult {
   kMailQueued,      // known address: a verification mail is on its way
   kUnknownAddress,  // nothing stored, nothing sent

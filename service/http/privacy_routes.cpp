@@ -3,9 +3,9 @@
 #include "service/http/admin_routes.h"
 #include "service/http/page_response.h"
 #include "service/http/pow_routes.h"
+#include "service/http/privacy_export.h"
 #include "service/http/request_fields.h"
 #include "service/http/respond.h"
-#include "service/http/subscriber_json.h"
 #include "service/pages/pages.h"
 
 namespace optin::http {
@@ -22,25 +22,6 @@ std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
   std::string token = fields.Get("token");
   if (token.empty() && req.has_param("token")) token = req.get_param_value("token");
   return token;
-}
-
-nlohmann::json ExportJson(const PrivacyTicket& t, const SubscriptionService& subscriptions) {
-  nlohmann::json doc = SubscriberJson(t.record, subscriptions);
-  nlohmann::json requests = nlohmann::json::array();
-  for (const auto& r : t.requests) {
-    nlohmann::json item = {
-        {"type", r.type},
-        {"language", r.language},
-        {"requested_at", r.requested_at},
-        {"link_expires_at", r.expires_at},
-        {"completed_at",
-         r.completed_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.completed_at)}};
-    auto outcome = nlohmann::json::parse(r.outcome_json, nullptr, false);
-    if (!r.outcome_json.empty() && !outcome.is_discarded()) item["outcome"] = outcome;
-    requests.push_back(item);
-  }
-  doc["privacy_requests"] = requests;
-  return doc;
 }
 
 void Request(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
@@ -62,7 +43,8 @@ void Request(const PrivacyDeps& d, const httplib::Request& req, httplib::Respons
   bool pow_solved = false;
   Status pow = CheckPow(d.pow, *fields, !client_ok, &pow_solved);
   if (!pow.ok()) return RespondError(req, res, pow, lang);
-  PrivacyRequestInput in{fields->Get("email"), fields->Get("type"), language};
+  PrivacyRequestInput in{fields->Get("email"), fields->Get("type"), language,
+                         fields->Get("format")};
   auto result = d.privacy.Request(in);
   if (!result.ok()) return RespondError(req, res, result.status(), lang);
   if (WantsHtml(req) && !fields->json) {
@@ -79,22 +61,35 @@ void ConfirmPage(const PrivacyDeps& d, const httplib::Request& req, httplib::Res
   if (!ticket.ok()) return RespondPageError(res, ticket.status(), PageLanguage(req));
   WriteHtml(res, 200,
             PrivacyConfirmFormPage(ParseLanguage(ticket->language), PrivacyTypeName(ticket->type),
-                                   token));
+                                   token, ticket->format));
 }
 
 void Confirm(const PrivacyDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
+  // The export's format: the one chosen on the confirmation page (or in the POST), else the one
+  // chosen with the request. Checked before anything is carried out.
+  std::string format_field = fields->Get("format");
+  if (format_field.empty() && req.has_param("format")) format_field = req.get_param_value("format");
+  auto format = ParseExportFormat(format_field);
+  if (!format) {
+    return RespondError(req, res,
+                        Status::InvalidArgument("invalid_request", "format must be json or csv"));
+  }
   auto ticket = d.privacy.Confirm(TokenOf(req, *fields));
   if (!ticket.ok()) return RespondError(req, res, ticket.status());
   if (ticket->type == PrivacyRequestType::kAccess) {
-    // One download for people and programs alike: indented JSON, saved as a file.
+    // One download for people and programs alike, saved as a file: indented JSON or CSV.
     res.status = 200;
     res.set_header("Cache-Control", "no-store");
-    res.set_header("Content-Disposition", "attachment; filename=\"personal-data.json\"");
     res.set_header("X-Content-Type-Options", "nosniff");
-    return res.set_content(ExportJson(*ticket, d.subscriptions).dump(2) + "\n",
-                           "application/json; charset=utf-8");
+    nlohmann::json doc = ExportJson(*ticket, d.subscriptions);
+    if ((format_field.empty() ? ticket->format : *format) == "csv") {
+      res.set_header("Content-Disposition", "attachment; filename=\"personal-data.csv\"");
+      return res.set_content(ExportCsv(doc), "text/csv; charset=utf-8; header=present");
+    }
+    res.set_header("Content-Disposition", "attachment; filename=\"personal-data.json\"");
+    return res.set_content(doc.dump(2) + "\n", "application/json; charset=utf-8");
   }
   if (WantsHtml(req) && !fields->json) {
     return WriteHtml(

@@ -29,9 +29,10 @@ std::string UnsubscribeFormPage(Language lang, const std::string& list_name,
 // After POST /unsubscribe.
 std::string UnsubscribedPage(Language lang, const std::string& list_name);
 // GET /privacy/confirm: says what `request_type` (access, erasure, objection, unsubscribe) will
-// do, and a button that POSTs `token` to /privacy/confirm.
+// do, and a button that POSTs `token` to /privacy/confirm; for access also the export's format
+// (json or csv, `format` preselected).
 std::string PrivacyConfirmFormPage(Language lang, const std::string& request_type,
-                                   const std::string& token);
+                                   const std::string& token, const std::string& format = "json");
 // After POST /privacy/confirm for erasure, objection or unsubscribe.
 std::string PrivacyDonePage(Language lang, const std::string& request_type);
 // GET /privacy: a form to request access, erasure, objection or unsubscribe by address.

@@ -24,12 +24,12 @@ constexpr RequestTexts kRequests[] = {
      {"Auskunft – welche Daten haben Sie zu meiner Adresse gespeichert?",
       "Inzage – welke gegevens hebt u over mijn adres opgeslagen?",
       "Access – what data do you store about my address?"},
-     {"Nach der Bestätigung lädt Ihr Browser eine Datei (JSON) herunter, die alles enthält, was "
-      "wir zu Ihrer E-Mail-Adresse gespeichert haben.",
-      "Na bevestiging downloadt uw browser een bestand (JSON) met alles wat wij over uw "
+     {"Nach der Bestätigung lädt Ihr Browser eine Datei (JSON oder CSV) herunter, die alles "
+      "enthält, was wir zu Ihrer E-Mail-Adresse gespeichert haben.",
+      "Na bevestiging downloadt uw browser een bestand (JSON of CSV) met alles wat wij over uw "
       "e-mailadres hebben opgeslagen.",
-      "After you confirm, your browser downloads a file (JSON) containing everything we store "
-      "about your email address."},
+      "After you confirm, your browser downloads a file (JSON or CSV) containing everything we "
+      "store about your email address."},
      {"Ihre Anfrage wurde ausgeführt.", "Uw verzoek is uitgevoerd.",
       "Your request has been carried out."}},
     {"erasure",
@@ -96,10 +96,38 @@ const RequestTexts* FindRequest(const std::string& type) {
   return nullptr;
 }
 
+// The access confirmation: the token and a choice of the export's format.
+std::string ExportFormatForm(Language lang, const std::string& token, const std::string& format,
+                             const char* button) {
+  std::string form = "<form method=\"post\" action=\"/privacy/confirm\">\n";
+  form += "<input type=\"hidden\" name=\"token\" value=\"" + HtmlEscape(token) + "\">\n";
+  form += "<fieldset>\n<legend>" +
+          HtmlEscape(Pick(lang, "Format der Datei", "Formaat van het bestand", "File format")) +
+          "</legend>\n";
+  struct Choice {
+    const char* value;
+    const char* label[3];
+  };
+  static const Choice kChoices[] = {
+      {"json", {"JSON (für Programme)", "JSON (voor programma's)", "JSON (for programs)"}},
+      {"csv",
+       {"CSV (für Tabellenkalkulationen)", "CSV (voor spreadsheets)", "CSV (for spreadsheets)"}}};
+  for (const auto& c : kChoices) {
+    const std::string id = std::string("format-") + c.value;
+    form += "<label class=\"choice\" for=\"" + id + "\"><input type=\"radio\" id=\"" + id +
+            "\" name=\"format\" value=\"" + c.value + "\"" + (format == c.value ? " checked" : "") +
+            "> <span>" + HtmlEscape(Pick(lang, c.label[0], c.label[1], c.label[2])) +
+            "</span></label>\n";
+  }
+  form +=
+      "</fieldset>\n<p><button type=\"submit\">" + HtmlEscape(button) + "</button></p>\n</form>\n";
+  return form;
+}
+
 }  // namespace
 
 std::string PrivacyConfirmFormPage(Language lang, const std::string& request_type,
-                                   const std::string& token) {
+                                   const std::string& token, const std::string& format) {
   const std::string title = Pick(lang, "Datenschutz-Anfrage bestätigen",
                                  "Privacyverzoek bevestigen", "Confirm your privacy request");
   const RequestTexts* request = FindRequest(request_type);
@@ -111,9 +139,12 @@ std::string PrivacyConfirmFormPage(Language lang, const std::string& request_typ
                                                   : Pick(lang, "Wir führen Ihre Anfrage aus.",
                                                          "Wij voeren uw verzoek uit.",
                                                          "We carry out your request.")));
-  body +=
-      i18n::TokenForm("/privacy/confirm", token,
-                      Pick(lang, "Anfrage bestätigen", "Verzoek bevestigen", "Confirm request"));
+  const char* button = Pick(lang, "Anfrage bestätigen", "Verzoek bevestigen", "Confirm request");
+  if (request_type == "access") {
+    body += ExportFormatForm(lang, token, format, button);
+  } else {
+    body += i18n::TokenForm("/privacy/confirm", token, button);
+  }
   body += Paragraph(Pick(lang,
                          "Sie haben diese Anfrage nicht gestellt? Dann schließen Sie diese Seite "
                          "einfach – es geschieht nichts.",

@@ -11,10 +11,10 @@ SELECT EXISTS (SELECT 1 FROM subscribers WHERE email_hash = $1)
 SELECT pg_advisory_xact_lock(hashtextextended('privacy:' || $1, 0))
 
 -- name: privacy-request-insert
--- Records a verified-by-mail request unless one was mailed to the address within the last hour;
--- returns its id only when it was recorded.
-INSERT INTO privacy_requests (type, email_hash, email, language, token_hash, expires_at)
-SELECT $1::privacy_request_type, $2, $3, $4, $5, now() + make_interval(secs => $6)
+-- Records a verified-by-mail request ($7: the access export's format) unless one was mailed to
+-- the address within the last hour; returns its id only when it was recorded.
+INSERT INTO privacy_requests (type, email_hash, email, language, token_hash, expires_at, format)
+SELECT $1::privacy_request_type, $2, $3, $4, $5, now() + make_interval(secs => $6), $7
 WHERE NOT EXISTS (SELECT 1 FROM privacy_requests
                   WHERE email_hash = $2 AND requested_at > now() - interval '1 hour')
 RETURNING id
@@ -34,13 +34,13 @@ VALUES ('privacy_verification', $1, $2, $3, $4)
 -- name: privacy-request-by-token
 -- The request behind a verification token, read-only (GET pages change nothing).
 SELECT id, type, coalesce(email, ''), email_hash, language, completed_at IS NOT NULL,
-       expires_at < now()
+       expires_at < now(), format
 FROM privacy_requests WHERE token_hash = $1
 
 -- name: privacy-request-by-token-locked
 -- The request behind a verification token, locked for carrying it out.
 SELECT id, type, coalesce(email, ''), email_hash, language, completed_at IS NOT NULL,
-       expires_at < now()
+       expires_at < now(), format
 FROM privacy_requests WHERE token_hash = $1
 FOR UPDATE
 

@@ -4,48 +4,13 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 
-#include "tests/support/mail_reader.h"
-#include "tests/support/optin_fixture.h"
-#include "tests/support/smtp_server.h"
-#include "tests/support/wait.h"
+#include "tests/support/privacy_helpers.h"
 
 using namespace optin::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
-
-Env SmtpEnv(const SmtpServer& smtp) {
-  return Env{{"OPTIN_SMTP_URL", smtp.url()}, {"OPTIN_MAIL_RETRY_BASE", "100ms"}};
-}
-
-std::string Count(OptinFixture& f, const std::string& table, const std::string& where = "true") {
-  return f.db().Scalar("SELECT count(*) FROM " + table + " WHERE " + where);
-}
-
-// Waits for the `n`-th mail (1-based) at the SMTP server and returns it.
-ReceivedMail WaitForMail(SmtpServer& smtp, size_t n) {
-  REQUIRE(WaitUntil([&] { return smtp.MessageCount() >= n; }, 20s));
-  return smtp.Messages()[n - 1];
-}
-
-std::string TokenIn(const ReceivedMail& mail, const std::string& path) {
-  std::string link = FindLink(mail.data, path);
-  REQUIRE_FALSE(link.empty());
-  return QueryValue(link, "token");
-}
-
-// Signs `email` up to `list` and confirms through the mail; `n` is the mail's number.
-void SignUpAndConfirm(OptinFixture& f, SmtpServer& smtp, const std::string& email, size_t n,
-                      const std::string& list = "newsletter") {
-  f.Subscribe(email, {{"list", list}, {"name", "Someone"}});
-  auto mail = WaitForMail(smtp, n);
-  REQUIRE(f.PostJson("/confirm", {{"token", TokenIn(mail, "/confirm?token=")}})->status == 200);
-}
-
-httplib::Result RequestPrivacy(OptinFixture& f, const std::string& email, const std::string& type) {
-  return f.PostJson("/privacy/request", {{"email", email}, {"type", type}});
-}
 
 std::string PgDump(const std::string& url) {
   std::string cmd = "/usr/lib/postgresql/15/bin/pg_dump --no-owner '" + url + "'";

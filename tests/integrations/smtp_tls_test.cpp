@@ -96,17 +96,22 @@ bool HasPrefix(const std::vector<std::string>& commands, const std::string& pref
   return false;
 }
 
-}  // namespace
-
-TEST_CASE("SMTP TLS: STARTTLS with a private CA delivers, and AUTH goes only over TLS",
-          "[smtp][tls]") {
-  SmtpServer server(Options("starttls", GoodPki(), /*auth=*/true));
+// Sends one mail with a login, TLS required and the good CA; returns what the server saw.
+std::vector<std::string> DeliverWithLogin(SmtpServer& server) {
   SmtpMailSender sender(Settings(server, SmtpTls::kRequired, GoodPki().ca_file, /*login=*/true));
   Status s = SendOne(sender);
   INFO(s.message());
   REQUIRE(s.ok());
   CHECK(server.MessageCount() == 1);
-  auto commands = server.Commands();
+  return server.Commands();
+}
+
+}  // namespace
+
+TEST_CASE("SMTP TLS: STARTTLS with a private CA delivers, and AUTH goes only over TLS",
+          "[smtp][tls]") {
+  SmtpServer server(Options("starttls", GoodPki(), /*auth=*/true));
+  auto commands = DeliverWithLogin(server);
   CHECK(Has(commands, "STARTTLS tls=0"));
   CHECK(Has(commands, "AUTH tls=1"));
   CHECK(Has(commands, "MAIL tls=1"));
@@ -117,12 +122,7 @@ TEST_CASE("SMTP TLS: STARTTLS with a private CA delivers, and AUTH goes only ove
 TEST_CASE("SMTP TLS: smtps:// (implicit TLS) delivers", "[smtp][tls]") {
   SmtpServer server(Options("implicit", GoodPki(), /*auth=*/true));
   REQUIRE(server.url().rfind("smtps://", 0) == 0);
-  SmtpMailSender sender(Settings(server, SmtpTls::kRequired, GoodPki().ca_file, /*login=*/true));
-  Status s = SendOne(sender);
-  INFO(s.message());
-  REQUIRE(s.ok());
-  CHECK(server.MessageCount() == 1);
-  auto commands = server.Commands();
+  auto commands = DeliverWithLogin(server);
   CHECK(Has(commands, "AUTH tls=1"));
   CHECK_FALSE(HasPrefix(commands, "STARTTLS"));
   CHECK_FALSE(HasPrefix(commands, "AUTH tls=0"));

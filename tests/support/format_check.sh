@@ -12,10 +12,11 @@ if ! command -v clang-format-14 >/dev/null; then
 fi
 mapfile -t files < <(git ls-files '*.cpp' '*.h' 2>/dev/null || find service storage integrations tests -name '*.cpp' -o -name '*.h')
 [ ${#files[@]} -gt 0 ] || { echo "format:check: no C++ files found" >&2; exit 1; }
-drift=()
-for f in "${files[@]}"; do
-  clang-format-14 --style=file --dry-run --Werror "$f" >/dev/null 2>&1 || drift+=("$f")
-done
+# Many files per clang-format run, one run per core: one process per file took over two minutes
+# on a loaded 2-core machine. --dry-run --Werror names each drifting file in its diagnostics.
+report=$(printf '%s\0' "${files[@]}" |
+  xargs -0 -P "$(nproc)" -n 25 clang-format-14 --style=file --dry-run --Werror 2>&1 >/dev/null || true)
+mapfile -t drift < <(printf '%s\n' "$report" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' | sort -u)
 if [ ${#drift[@]} -gt 0 ]; then
   echo "format:check: ${#drift[@]} of ${#files[@]} files differ from .clang-format:" >&2
   printf '  %s\n' "${drift[@]}" >&2
