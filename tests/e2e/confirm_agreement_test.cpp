@@ -2,7 +2,6 @@
 // suppressed since the signup, already confirmed) the page a browser sees on GET is the page the
 // POST answers, with the same status, and the GET changes nothing.
 #include <catch2/catch.hpp>
-
 #include <functional>
 
 #include "tests/support/optin_fixture.h"
@@ -39,8 +38,9 @@ TEST_CASE("GET /confirm shows exactly what POST /confirm answers, and changes no
   REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"language", "en"}})->status == 200);
   const std::string wellformed_unknown(43, 'A');
   const std::vector<Case> cases = {
-      {"unknown but well-formed", [&](OptinFixture&, const std::string&) { return wellformed_unknown; },
-       404, 404, "invalid_token", "Invalid link"},
+      {"unknown but well-formed",
+       [&](OptinFixture&, const std::string&) { return wellformed_unknown; }, 404, 404,
+       "invalid_token", "Invalid link"},
       {"garbled", [](OptinFixture&, const std::string& t) { return t.substr(1) + "!"; }, 404, 404,
        "invalid_token", "Invalid link"},
       {"too short", [](OptinFixture&, const std::string&) { return std::string("x"); }, 404, 404,
@@ -84,8 +84,8 @@ TEST_CASE("GET /confirm shows exactly what POST /confirm answers, and changes no
     CHECK(State(f) == before);                                      // GET changed nothing
     CHECK(f.client().Get(("/confirm?token=" + token).c_str(), browser)->body == get->body);
 
-    auto post = f.client().Post("/confirm", browser, "token=" + token,
-                                "application/x-www-form-urlencoded");
+    auto post =
+        f.client().Post("/confirm", browser, "token=" + token, "application/x-www-form-urlencoded");
     REQUIRE(post);
     CHECK(post->status == get->status);
     CHECK(post->body == get->body);
@@ -125,8 +125,8 @@ TEST_CASE("GET and POST /confirm of a confirmed subscription both lead to the li
   CHECK(page->status == 200);
   CHECK(page->body.find("method=\"post\"") != std::string::npos);
   CHECK(f.db().Scalar("SELECT status FROM subscriptions") == "pending");
-  auto first = f.client().Post("/confirm", browser, "token=" + token,
-                               "application/x-www-form-urlencoded");
+  auto first =
+      f.client().Post("/confirm", browser, "token=" + token, "application/x-www-form-urlencoded");
   REQUIRE(first);
   CHECK(first->status == 303);
   CHECK(first->get_header_value("Location") == "https://www.example.com/confirmed");
@@ -134,8 +134,8 @@ TEST_CASE("GET and POST /confirm of a confirmed subscription both lead to the li
   // Confirmed: GET and POST agree (303 to the same page).
   std::string events = f.db().Scalar("SELECT count(*) FROM consent_events");
   auto get = f.client().Get(("/confirm?token=" + token).c_str(), browser);
-  auto post = f.client().Post("/confirm", browser, "token=" + token,
-                              "application/x-www-form-urlencoded");
+  auto post =
+      f.client().Post("/confirm", browser, "token=" + token, "application/x-www-form-urlencoded");
   REQUIRE(get);
   REQUIRE(post);
   CHECK(get->status == 303);

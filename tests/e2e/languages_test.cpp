@@ -107,9 +107,10 @@ TEST_CASE("the language field, then Accept-Language, picks among the list's lang
   }
 }
 
-TEST_CASE("the mail, its pages and the unsubscribe pages follow the subscription language, "
-          "error pages follow the signup or the visitor",
-          "[e2e][db]") {
+TEST_CASE(
+    "the mail, its pages and the unsubscribe pages follow the subscription language, "
+    "error pages follow the signup or the visitor",
+    "[e2e][db]") {
   OptinFixture f;
   REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"languages", {"nl", "en"}}})->status == 200);
   // A browser that prefers German still sees the Dutch subscription's pages in Dutch.

@@ -25,7 +25,7 @@ TEST_CASE("Accept-Language picks the offered language with the highest q", "[lan
       {"de;q=0, *", &de_en, true, Language::kEn},
       {"fr-FR, ja", &all, false, Language::kDe},
       {"", &all, false, Language::kDe},
-      {"en;q=2", &all, false, Language::kDe},   // malformed q: the item is ignored
+      {"en;q=2", &all, false, Language::kDe},  // malformed q: the item is ignored
       {"en;q=abc, nl", &all, true, Language::kNl},
       {"en;level=1", &all, false, Language::kDe},
       {",,, ;", &all, false, Language::kDe},
@@ -46,7 +46,7 @@ TEST_CASE("a visitor's language: the request if offered, else Accept-Language, e
   CHECK(offered == std::vector<Language>{Language::kNl, Language::kEn});
   CHECK(OfferedLanguages("de", {}) == std::vector<Language>{Language::kDe});
   CHECK(ChooseLanguage("en", "nl", offered) == Language::kEn);
-  CHECK(ChooseLanguage("de", "en", offered) == Language::kEn);  // not offered: the header decides
+  CHECK(ChooseLanguage("de", "en", offered) == Language::kEn);    // not offered: the header decides
   CHECK(ChooseLanguage("", "de, fr", offered) == Language::kNl);  // nothing offered: the list's own
   CHECK(ChooseLanguage("EN", "", offered) == Language::kNl);      // exactly a code, or nothing
   CHECK(VisitorLanguage("nl-BE") == Language::kNl);
