@@ -73,8 +73,8 @@ Result<Dossier> ProofStore::Read(const std::string& email) {
       d.events.push_back(std::move(e));
     }
     for (const auto& r : txn.exec_prepared(kSuppressions, d.email_hash)) {
-      d.suppressions.push_back(
-          DossierSuppression{r[0].c_str(), r[1].c_str(), r[2].c_str(), TimeAt(r, 3), r[5].as<bool>()});
+      d.suppressions.push_back(DossierSuppression{r[0].c_str(), r[1].c_str(), r[2].c_str(),
+                                                  TimeAt(r, 3), r[5].as<bool>()});
     }
     bool erased_event = false;
     for (const auto& e : d.events) erased_event = erased_event || e.kind == "erased";
@@ -97,7 +97,8 @@ Result<Dossier> ProofStore::Read(const std::string& email) {
         for (const auto& e : d.events) {
           if (e.subscription_id != sub_rec.id) continue;
           std::string status = StatusAfterEvent(e.kind);
-          if (!status.empty() && (sub_rec.history.empty() || sub_rec.history.back().status != status))
+          if (!status.empty() &&
+              (sub_rec.history.empty() || sub_rec.history.back().status != status))
             sub_rec.history.push_back(DossierStatusChange{e.at, status, e.id});
         }
         d.subscriptions.push_back(std::move(sub_rec));

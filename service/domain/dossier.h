@@ -35,7 +35,7 @@ struct DossierStatusChange {
 };
 
 struct DossierSync {
-  std::string state;  // no_group, sync_off, pending, dead_letter, synced
+  std::string state;   // no_group, sync_off, pending, dead_letter, synced
   std::string detail;  // pending or dead: action, attempts, last error
 };
 

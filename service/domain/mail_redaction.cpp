@@ -53,7 +53,8 @@ std::optional<std::string> RedactConfirmationToken(const std::string& message,
     size_t start = p + kKey.size();
     if (start + kTokenChars > text.size()) break;
     std::string hash = RandomTokenHash(text.substr(start, kTokenChars));
-    if (hash.empty() || std::find(token_hashes.begin(), token_hashes.end(), hash) == token_hashes.end())
+    if (hash.empty() ||
+        std::find(token_hashes.begin(), token_hashes.end(), hash) == token_hashes.end())
       continue;
     bool all_literal = true;
     for (size_t k = 0; k < kTokenChars; ++k) all_literal = all_literal && literal[start + k];

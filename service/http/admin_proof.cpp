@@ -39,16 +39,17 @@ nlohmann::json DossierJson(const Dossier& d, Language lang) {
     nlohmann::json history = nlohmann::json::array();
     for (const auto& c : s.history)
       history.push_back({{"status", c.status}, {"at", TimeJson(c.at)}, {"event_id", c.event_id}});
-    j["subscriptions"].push_back({{"list", s.list},
-                                  {"list_name", s.list_name},
-                                  {"status", s.status},
-                                  {"language", s.language},
-                                  {"source", s.source},
-                                  {"signed_up", TimeJson(s.signed_up)},
-                                  {"confirmed", TimeJson(s.confirmed)},
-                                  {"unsubscribed", TimeJson(s.unsubscribed)},
-                                  {"status_history", history},
-                                  {"cleverreach", {{"state", s.sync.state}, {"detail", s.sync.detail}}}});
+    j["subscriptions"].push_back(
+        {{"list", s.list},
+         {"list_name", s.list_name},
+         {"status", s.status},
+         {"language", s.language},
+         {"source", s.source},
+         {"signed_up", TimeJson(s.signed_up)},
+         {"confirmed", TimeJson(s.confirmed)},
+         {"unsubscribed", TimeJson(s.unsubscribed)},
+         {"status_history", history},
+         {"cleverreach", {{"state", s.sync.state}, {"detail", s.sync.detail}}}});
   }
   j["suppressions"] = nlohmann::json::array();
   for (const auto& s : d.suppressions)
@@ -57,12 +58,16 @@ nlohmann::json DossierJson(const Dossier& d, Language lang) {
                                  {"source", s.source},
                                  {"since", TimeJson(s.since)},
                                  {"hash_only", s.hash_only}});
-  j["blocked_domain"] = d.blocked_domain.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.blocked_domain);
+  j["blocked_domain"] =
+      d.blocked_domain.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.blocked_domain);
   j["suppressed"] = !d.suppressions.empty() || !d.blocked_domain.empty();
   j["events"] = nlohmann::json::array();
   for (const auto& e : d.events) {
-    nlohmann::json ev = {{"id", e.id}, {"kind", e.kind}, {"at", TimeJson(e.at)},
-                         {"sha256", e.sha256}, {"prev_sha256", e.prev_sha256}};
+    nlohmann::json ev = {{"id", e.id},
+                         {"kind", e.kind},
+                         {"at", TimeJson(e.at)},
+                         {"sha256", e.sha256},
+                         {"prev_sha256", e.prev_sha256}};
     auto put = [&ev](const char* key, const std::string& v) {
       if (!v.empty()) ev[key] = v;
     };

@@ -1,10 +1,9 @@
 // The consent dossier end to end (issue 15): GET /admin/proof for a confirmed, an unsubscribed
 // and an erased address, as HTML in German and English and as JSON — the real binary, a real
 // PostgreSQL and a real SMTP server. Also `optin verify-ledger` on the same database.
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 
 #include "service/base/crypto.h"
@@ -64,8 +63,9 @@ TEST_CASE("dossier: a confirmed address, in German and English, HTML and JSON",
   OptinFixture f(SmtpEnv(smtp));
   auto mail = ConfirmedWithConsent(f, smtp, "anna@example.com", 1);
   // The mailer's consent event commits after the SMTP server has the mail.
-  REQUIRE(WaitUntil([&] { return Count(f, "consent_events", "kind = 'confirmation_mail_sent'") == "1"; },
-                    std::chrono::seconds(20)));
+  REQUIRE(WaitUntil(
+      [&] { return Count(f, "consent_events", "kind = 'confirmation_mail_sent'") == "1"; },
+      std::chrono::seconds(20)));
 
   auto j = Proof(f, "email=Anna@Example.com&language=en", true);
   REQUIRE(j->status == 200);
@@ -87,7 +87,8 @@ TEST_CASE("dossier: a confirmed address, in German and English, HTML and JSON",
     CHECK(e["at"]["utc"].get<std::string>().back() == 'Z');
     CHECK(e["at"]["europe_berlin"].get<std::string>().find("+0") != std::string::npos);
   }
-  CHECK(kinds == std::vector<std::string>{"signup_requested", "confirmation_mail_sent", "confirmed"});
+  CHECK(kinds ==
+        std::vector<std::string>{"signup_requested", "confirmation_mail_sent", "confirmed"});
   CHECK(doc["events"][0]["consent_text"] == kConsent);
   CHECK(doc["events"][0]["page_url"] == "http://localhost:8080/form/newsletter");
   CHECK(doc["events"][0]["ip"] == "127.0.0.1");
@@ -128,17 +129,18 @@ TEST_CASE("dossier: a confirmed address, in German and English, HTML and JSON",
   CHECK(f.client().Get("/admin/proof?email=anna@example.com")->status == 401);
 }
 
-TEST_CASE("dossier: an unsubscribed address shows the withdrawal and its suppression, and a "
-          "tampered ledger shows as broken",
-          "[e2e][db][proof]") {
+TEST_CASE(
+    "dossier: an unsubscribed address shows the withdrawal and its suppression, and a "
+    "tampered ledger shows as broken",
+    "[e2e][db][proof]") {
   SmtpServer smtp;
   OptinFixture f(SmtpEnv(smtp));
   ConfirmedWithConsent(f, smtp, "bert@example.com", 1);
   REQUIRE(RequestPrivacy(f, "bert@example.com", "unsubscribe")->status == 202);
   auto verification = WaitForMail(smtp, 2);
-  REQUIRE(f.PostJson("/privacy/confirm",
-                     {{"token", TokenIn(verification, "/privacy/confirm?token=")}})
-              ->status == 200);
+  REQUIRE(
+      f.PostJson("/privacy/confirm", {{"token", TokenIn(verification, "/privacy/confirm?token=")}})
+          ->status == 200);
 
   auto doc = json::parse(Proof(f, "email=bert@example.com&language=en", true)->body);
   CHECK(doc["subscriptions"][0]["status"] == "unsubscribed");
@@ -174,8 +176,9 @@ TEST_CASE("dossier: an erased address shows only hash-only facts", "[e2e][db][pr
   SmtpServer smtp;
   OptinFixture f(SmtpEnv(smtp));
   ConfirmedWithConsent(f, smtp, "carl@example.com", 1);
-  REQUIRE(WaitUntil([&] { return Count(f, "consent_events", "kind = 'confirmation_mail_sent'") == "1"; },
-                    std::chrono::seconds(20)));
+  REQUIRE(WaitUntil(
+      [&] { return Count(f, "consent_events", "kind = 'confirmation_mail_sent'") == "1"; },
+      std::chrono::seconds(20)));
   REQUIRE(f.Admin("DELETE", "/admin/subscribers?email=carl@example.com")->status == 200);
 
   auto j = Proof(f, "email=carl@example.com", true);
