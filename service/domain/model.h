@@ -71,6 +71,7 @@ enum class SignupResult {
   kPendingThrottled,   // pending, but a mail went out less than 10 minutes ago
   kAlreadyConfirmed,   // nothing happens, nothing is sent
   kSuppressed,         // suppressed address or domain: nothing stored, nothing sent
+  kRestricted,         // restricted address (Art. 18): nothing changed, nothing sent
 };
 
 enum class ConfirmResult { kConfirmed, kAlreadyConfirmed, kExpired, kNotFound };

@@ -102,6 +102,15 @@ void AdminErase(const PrivacyDeps& d, const httplib::Request& req, httplib::Resp
              {"cleverreach_delete_queued", counts->cleverreach_notified}});
 }
 
+void AdminLiftRestriction(const PrivacyDeps& d, const httplib::Request& req,
+                          httplib::Response& res) {
+  auto resumed = d.privacy.LiftRestrictionByAdmin(req.get_param_value("email"));
+  if (!resumed.ok()) return WriteError(res, resumed.status());
+  if (*resumed < 0)
+    return WriteError(res, Status::NotFound("not_found", "this address is not restricted"));
+  WriteJson(res, 200, {{"status", "lifted"}, {"subscriptions_resumed", *resumed}});
+}
+
 }  // namespace
 
 void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
@@ -121,6 +130,8 @@ void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
   server.Handle("GET", "/privacy/confirm", bind(ConfirmPage));
   server.Handle("POST", "/privacy/confirm", bind(Confirm));
   server.Handle("DELETE", "/admin/subscribers", AdminOnly(deps.config, bind(AdminErase)));
+  server.Handle("DELETE", "/admin/restrictions",
+                AdminOnly(deps.config, bind(AdminLiftRestriction)));
 }
 
 }  // namespace optin::http

@@ -39,6 +39,7 @@ BEGIN
     WHERE subscription_id = r.subscription_id AND used_at IS NULL;
     v_outcome := 'already_confirmed';
   ELSIF r.used OR r.expired OR r.status <> 'pending' THEN
+    -- Also a restricted subscription (Art. 18): its link is dead until the restriction is lifted.
     v_outcome := 'expired';
   ELSIF optin_suppressed(r.email, r.email_hash, r.l_id) THEN
     -- Suppressed since the signup: the link is dead, nothing changes.
