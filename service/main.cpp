@@ -24,6 +24,7 @@ const char kUsage[] =
     "  migrate                apply the database migrations\n"
     "  sync [--once]          run the CleverReach sync alone (--once: drain, pull, exit)\n"
     "  purge                  run the retention job once and print what it deleted\n"
+    "  verify-ledger [--email E]  recompute the consent ledger's hash chains (exit 1 if broken)\n"
     "\n"
     "options:\n"
     "  --help, -h             show this help (also: optin <command> --help)\n"
@@ -48,6 +49,10 @@ const char* CommandHelp(const std::string& cmd) {
   if (cmd == "purge")
     return "usage: optin purge\n  Deletes what the retention rules say is due and prints the "
            "counts.\n";
+  if (cmd == "verify-ledger")
+    return "usage: optin verify-ledger [--email E]\n  Recomputes every consent-event chain (or "
+           "that "
+           "address's); exit 0 when all verify, 1 naming each broken one.\n";
   return nullptr;
 }
 
@@ -73,6 +78,7 @@ int main(int argc, char** argv) {
     return UsageError(cmd[0] == '-' ? "unknown option " + cmd : "unknown command " + cmd);
 
   bool no_migrate = false, once = false;
+  std::string ledger_email;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -83,6 +89,11 @@ int main(int argc, char** argv) {
       no_migrate = true;
     else if (cmd == "sync" && a == "--once")
       once = true;
+    else if (cmd == "verify-ledger" && a == "--email" && i + 1 < args.size() &&
+             !args[i + 1].empty())
+      ledger_email = args[++i];
+    else if (cmd == "verify-ledger" && a.rfind("--email=", 0) == 0 && a.size() > 8)
+      ledger_email = a.substr(8);
     else
       return UsageError((a[0] == '-' ? "unknown option " : "unexpected argument ") + a + " for " +
                         cmd);
@@ -123,5 +134,6 @@ int main(int argc, char** argv) {
   }
   if (cmd == "sync") return optin::RunSyncCommand(*config, once);
   if (cmd == "purge") return optin::RunPurgeCommand(*config);
+  if (cmd == "verify-ledger") return optin::RunVerifyLedgerCommand(*config, ledger_email);
   return 2;
 }

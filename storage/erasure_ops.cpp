@@ -14,6 +14,7 @@ const QueryName kSuppressionsStrip("erasure-suppressions-strip");
 const QueryName kSuppressionGlobal("erasure-suppression-global");
 const QueryName kPrivacyStrip("erasure-privacy-requests-strip");
 const QueryName kSyncDeleteReceiver("erasure-sync-delete-receiver");
+const QueryName kLedgerRemoval("ledger-removal-reason");
 const QueryName kErasedEvent("erasure-event");
 }  // namespace
 
@@ -33,9 +34,13 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
   // committed, and that commit may add a "confirmation_mail_sent" event, which the ledger delete
   // below must then see (each statement reads what has committed before it).
   counts.queued_mails = txn.exec_prepared(kMailsDelete, hash).affected_rows();
+  // A lawful removal: the ledger writes no tombstone of its own, the erased event below is it.
+  txn.exec_prepared(kLedgerRemoval, "erasure");
   // The ledger goes before the subscriber: deleting subscriptions would otherwise try to
   // SET NULL on events, which the append-only trigger refuses.
-  counts.consent_events = txn.exec_prepared(kEventsDelete, hash, subscriber).affected_rows();
+  auto removed = txn.exec_prepared1(kEventsDelete, hash, subscriber);
+  counts.consent_events = removed[0].as<int64_t>();
+  const std::string removed_sha256 = removed[1].c_str();
   if (subscriber != nullptr) {
     auto gone = txn.exec_prepared1(kSubscriberDelete, subscriber);
     counts.subscriptions = gone[0].as<int64_t>();
@@ -44,7 +49,7 @@ ErasureCounts EraseInTxn(pqxx::work& txn, const std::string& email, bool notify_
   txn.exec_prepared(kSuppressionsStrip, hash);
   txn.exec_prepared(kSuppressionGlobal, hash);
   txn.exec_prepared(kPrivacyStrip, hash);
-  txn.exec_prepared(kErasedEvent, hash, channel, counts.subscriptions);
+  txn.exec_prepared(kErasedEvent, hash, channel, counts.subscriptions, removed_sha256);
   if (notify_cleverreach) {
     txn.exec_prepared(kSyncDeleteReceiver, email, hash);
     counts.cleverreach_notified = true;

@@ -17,6 +17,7 @@ const QueryName kOrphans("purge-orphan-subscribers");
 const QueryName kConfirmationTokens("purge-confirmation-tokens");
 const QueryName kPrivacyTokens("purge-privacy-tokens");
 const QueryName kPrivacyRequests("purge-privacy-requests");
+const QueryName kLedgerRemoval("ledger-removal-reason");
 const QueryName kDeadUpserts("purge-dead-upserts");
 const QueryName kPowChallenges("purge-pow-challenges");
 
@@ -27,6 +28,8 @@ Status Repeat(ConnectionPool& pool, int64_t batch, int64_t* total,
   while (true) {
     int64_t n = 0;
     Status s = RunTransaction(pool, [&](pqxx::work& txn) {
+      // Events deleted here are a lawful removal: their tombstone says "retention".
+      txn.exec_prepared(kLedgerRemoval, "retention");
       n = step(txn);
       return Status::Ok();
     });

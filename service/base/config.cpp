@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
+#include <utility>
 
 #include "service/base/web_origin.h"
 
@@ -14,25 +16,92 @@ extern char** environ;
 namespace optin {
 namespace {
 
-Status Bad(const std::string& var, const std::string& why) {
-  return Status::InvalidArgument("invalid_config", var + ": " + why);
+// How a set (non-empty) variable is read into the Config: "" when the value is taken, else the
+// reason it is refused; LoadConfig puts the variable's name in front ("OPTIN_X: <reason>").
+using Apply = std::function<std::string(const std::string& value, Config* c)>;
+// What an unset (or empty) variable means beyond the default beside its field in config.h:
+// "" or the reason start-up stops. `require_secret` is LoadConfig's argument.
+using Unset = std::function<std::string(bool require_secret, Config* c)>;
+
+struct Setting {
+  const char* name;
+  Apply apply;
+  Unset unset = nullptr;
+};
+
+// ---- The shared parsers, each bound to the Config field it fills. ----
+
+Apply Text(std::string Config::*field) {
+  return [field](const std::string& v, Config* c) {
+    c->*field = v;
+    return std::string();
+  };
 }
 
-bool ParseInt(const std::string& text, long long max, long long* out) {
-  if (text.empty() || text.size() > 12) return false;
-  long long v = 0;
-  for (char c : text) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    v = v * 10 + (c - '0');
+Apply MinLength(std::string Config::*field, size_t bytes) {
+  return [field, bytes](const std::string& v, Config* c) {
+    if (v.size() < bytes) return "must be at least " + std::to_string(bytes) + " bytes long";
+    c->*field = v;
+    return std::string();
+  };
+}
+
+// A duration (ParseDuration) greater than zero.
+Apply Duration(Millis Config::*field) {
+  return [field](const std::string& v, Config* c) {
+    auto d = ParseDuration(v);
+    if (!d.ok()) return "'" + v + "' is not a duration (e.g. 60s, 72h, 7d, 3y)";
+    if (d->count() <= 0) return std::string("must be greater than zero");
+    c->*field = *d;
+    return std::string();
+  };
+}
+
+// An integer in [lo, hi].
+Apply Integer(int Config::*field, int lo, int hi) {
+  return [field, lo, hi](const std::string& v, Config* c) {
+    auto n = ParseInteger(v, lo, hi);
+    if (!n.ok())
+      return "expected a number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    c->*field = static_cast<int>(*n);
+    return std::string();
+  };
+}
+
+// A boolean (ParseFlag: on/off, true/false). No variable is one yet.
+[[maybe_unused]] Apply Flag(bool Config::*field) {
+  return [field](const std::string& v, Config* c) {
+    auto b = ParseFlag(v);
+    if (!b.ok()) return std::string("expected on, off, true or false");
+    c->*field = *b;
+    return std::string();
+  };
+}
+
+// One of the spelled-out `names`; the refusal lists them ("expected a, b or c").
+template <typename E>
+Apply Enum(E Config::*field, std::initializer_list<std::pair<const char*, E>> names) {
+  std::vector<std::pair<std::string, E>> table(names.begin(), names.end());
+  std::string expected = "expected ";
+  for (size_t i = 0; i < table.size(); ++i) {
+    if (i > 0) expected += i + 1 == table.size() ? " or " : ", ";
+    expected += table[i].first;
   }
-  if (v > max) return false;
-  *out = v;
-  return true;
+  return [field, table, expected](const std::string& v, Config* c) {
+    for (const auto& [name, value] : table) {
+      if (v == name) {
+        c->*field = value;
+        return std::string();
+      }
+    }
+    return expected;
+  };
 }
 
-bool ValidUrl(const std::string& url, std::initializer_list<const char*> schemes) {
-  for (const char* scheme : schemes) {
-    std::string prefix = std::string(scheme) + "://";
+// An absolute URL with one of `schemes`, a host part and no whitespace or control characters.
+bool ValidUrl(const std::string& url, const std::vector<std::string>& schemes) {
+  for (const auto& scheme : schemes) {
+    std::string prefix = scheme + "://";
     if (url.rfind(prefix, 0) == 0 && url.size() > prefix.size()) {
       for (char c : url) {
         if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
@@ -43,104 +112,93 @@ bool ValidUrl(const std::string& url, std::initializer_list<const char*> schemes
   return false;
 }
 
-std::string TrimTrailingSlash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
+enum class Slash { kKeep, kTrim };  // kTrim: trailing slashes dropped (a base for paths)
 
-}  // namespace
-
-Result<Millis> ParseDuration(const std::string& text) {
-  size_t i = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  long long n = 0;
-  if (i == 0 || !ParseInt(text.substr(0, i), 1'000'000'000LL, &n)) {
-    return Bad("duration", "expected a number and a unit such as 60s, 72h, 7d or 3y");
-  }
-  static const std::map<std::string, long long> kUnits = {
-      {"ms", 1},        {"s", 1000},       {"m", 60'000},           {"min", 60'000},
-      {"h", 3'600'000}, {"d", 86'400'000}, {"w", 7 * 86'400'000LL}, {"y", 365 * 86'400'000LL},
-  };
-  auto unit = kUnits.find(text.substr(i));
-  if (unit == kUnits.end()) {
-    return Bad("duration", "unknown unit in '" + text + "' (use ms, s, m, h, d, w or y)");
-  }
-  // Durations are added to clock readings in nanoseconds (int64: about 292 years), so a larger
-  // value would overflow there rather than mean "never".
-  constexpr long long kMaxMillis = 100 * 365 * 86'400'000LL;
-  if (n > kMaxMillis / unit->second) return Bad("duration", "too large (at most 100 years)");
-  return Millis(n * unit->second);
-}
-
-Result<RateLimit> ParseRateLimit(const std::string& text) {
-  RateLimit limit;
-  if (text == "off") {
-    limit.enabled = false;
-    return limit;
-  }
-  auto slash = text.find('/');
-  long long n = 0;
-  if (slash == std::string::npos || !ParseInt(text.substr(0, slash), 1'000'000, &n) || n == 0) {
-    return Bad("rate", "expected N/s, N/min, N/h or off");
-  }
-  std::string unit = text.substr(slash + 1);
-  if (unit == "s" || unit == "sec") {
-    limit.window = Millis(1000);
-  } else if (unit == "min" || unit == "m") {
-    limit.window = Millis(60'000);
-  } else if (unit == "h" || unit == "hour") {
-    limit.window = Millis(3'600'000);
-  } else {
-    return Bad("rate", "expected N/s, N/min, N/h or off");
-  }
-  limit.requests = static_cast<int>(n);
-  return limit;
-}
-
-Result<HostPort> ParseHostPort(const std::string& text) {
-  HostPort hp;
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Bad("listen", "expected host:port");
-  std::string host = text.substr(0, colon);
-  if (host.front() == '[') {
-    if (host.back() != ']' || host.size() < 3) return Bad("listen", "expected [v6]:port");
-    host = host.substr(1, host.size() - 2);
-  }
-  for (char c : host) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':') {
-      return Bad("listen", "bad host");
+Apply Url(std::string Config::*field, std::vector<std::string> schemes, std::string refusal,
+          Slash slash) {
+  return [field, schemes, refusal, slash](const std::string& v, Config* c) {
+    if (!ValidUrl(v, schemes)) return refusal;
+    std::string url = v;
+    if (slash == Slash::kTrim) {
+      while (!url.empty() && url.back() == '/') url.pop_back();
     }
-  }
-  long long port = 0;
-  if (!ParseInt(text.substr(colon + 1), 65535, &port)) return Bad("listen", "bad port");
-  hp.host = host;
-  hp.port = static_cast<int>(port);
-  return hp;
+    c->*field = url;
+    return std::string();
+  };
+}
+const std::vector<std::string> kHttp = {"http", "https"};
+const char kHttpRefusal[] = "expected an http(s):// URL";
+
+// The items of a list separated by any of `separators`, spaces around an item dropped, empty
+// items skipped; each item read by `item`, whose refusal stops the list.
+Apply List(const char* separators, Apply item) {
+  return [separators, item](const std::string& v, Config* c) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t end = v.find_first_of(separators, start);
+      std::string one = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      while (!one.empty() && one.front() == ' ') one.erase(0, 1);
+      while (!one.empty() && one.back() == ' ') one.pop_back();
+      if (!one.empty()) {
+        if (auto why = item(one, c); !why.empty()) return why;
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    return std::string();
+  };
 }
 
-Result<Cidr> ParseCidr(const std::string& text) {
-  Cidr cidr;
-  auto slash = text.find('/');
-  std::string addr = text.substr(0, slash);
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, addr.c_str(), buf) == 1) {
-    cidr.network.assign(buf, buf + 4);
-  } else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) {
-    cidr.network.assign(buf, buf + 16);
-  } else {
-    return Bad("cidr", "bad address '" + addr + "'");
-  }
-  int max_prefix = static_cast<int>(cidr.network.size() * 8);
-  cidr.prefix = max_prefix;
-  if (slash != std::string::npos) {
-    long long p = 0;
-    if (!ParseInt(text.substr(slash + 1), max_prefix, &p)) return Bad("cidr", "bad prefix");
-    cidr.prefix = static_cast<int>(p);
-  }
-  return cidr;
+// ---- Parsers of one variable each. ----
+
+std::string Listen(const std::string& v, Config* c) {
+  auto hp = ParseHostPort(v);
+  if (!hp.ok()) return "'" + v + "' is not host:port (" + hp.status().message() + ")";
+  c->listen = *hp;
+  return "";
 }
 
-namespace {
+std::string Secret(bool require_secret, Config*) {
+  return require_secret ? "is required (at least 32 bytes, e.g. openssl rand -hex 32)" : "";
+}
+
+std::string MailFrom(const std::string& v, Config* c) {
+  if (v.find('@') == std::string::npos || v.find_first_of("\r\n<> ") != std::string::npos) {
+    return "expected a plain address such as newsletter@example.com";
+  }
+  c->mail_from = v;
+  return "";
+}
+
+std::string RateLimitValue(const std::string& v, Config* c) {
+  auto r = ParseRateLimit(v);
+  if (!r.ok()) return "'" + v + "': expected N/s, N/min, N/h or off";
+  c->rate_limit = *r;
+  return "";
+}
+
+std::string TrustedProxy(const std::string& item, Config* c) {
+  auto cidr = ParseCidr(item);
+  if (!cidr.ok()) return "'" + item + "' is not a CIDR";
+  c->trusted_proxies.push_back(*cidr);
+  return "";
+}
+
+std::string FrameAncestor(const std::string& item, Config* c) {
+  if (item == "'none'") return "";  // the default, spelled out
+  if (!IsAllowedOrigin(item)) {
+    return "'" + item.substr(0, 80) + "' is not an https origin (http only on localhost)";
+  }
+  c->frame_ancestors.push_back(UrlOrigin(item));
+  return "";
+}
+
+std::string ReadableCaFile(const std::string& v, Config* c) {
+  std::ifstream probe(v);
+  if (!probe.good()) return "cannot read '" + v + "'";
+  c->smtp_ca_file = v;
+  return "";
+}
 
 // The host of an smtp(s):// URL, lower-cased, without brackets, port or path.
 std::string UrlHost(const std::string& url) {
@@ -166,213 +224,120 @@ bool IsLoopbackHost(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 && buf[0] == 127;
 }
 
-// OPTIN_SMTP_TLS and OPTIN_SMTP_CA_FILE, checked against the URL and the credentials: no setting
-// may let the password, or mail meant for a remote server, travel in the clear.
-template <typename Get>
-Status LoadSmtpTls(const Get& get, Config* c) {
+// OPTIN_SMTP_TLS, checked against the URL and the credentials (read before it): no setting may
+// let the password, or mail meant for a remote server, travel in the clear.
+std::string SmtpTlsValue(const std::string& v, Config* c) {
   const bool implicit_tls = c->smtp_url.rfind("smtps://", 0) == 0;
   const bool credentials = !c->smtp_user.empty();
-  c->smtp_tls = (credentials || implicit_tls) ? SmtpTls::kRequired : SmtpTls::kOpportunistic;
-  std::string v;
-  if (get("OPTIN_SMTP_TLS", &v)) {
-    if (v == "required") {
-      c->smtp_tls = SmtpTls::kRequired;
-    } else if (v == "opportunistic") {
-      if (credentials) {
-        return Bad("OPTIN_SMTP_TLS",
-                   "opportunistic is refused with OPTIN_SMTP_USER (the login could be sent in the "
-                   "clear); use required");
-      }
-      if (implicit_tls)
-        return Bad("OPTIN_SMTP_TLS", "smtps:// always uses TLS; use required or leave it unset");
-      c->smtp_tls = SmtpTls::kOpportunistic;
-    } else if (v == "off") {
-      if (implicit_tls)
-        return Bad("OPTIN_SMTP_TLS",
-                   "off contradicts smtps://; use smtp:// for a plaintext server");
-      if (!c->smtp_url.empty() && !IsLoopbackHost(UrlHost(c->smtp_url))) {
-        return Bad("OPTIN_SMTP_TLS", "off is allowed only for an SMTP server on localhost");
-      }
-      c->smtp_tls = SmtpTls::kOff;
-    } else {
-      return Bad("OPTIN_SMTP_TLS", "expected required, opportunistic or off");
+  if (v == "required") {
+    c->smtp_tls = SmtpTls::kRequired;
+  } else if (v == "opportunistic") {
+    if (credentials) {
+      return "opportunistic is refused with OPTIN_SMTP_USER (the login could be sent in the "
+             "clear); use required";
     }
+    if (implicit_tls) return "smtps:// always uses TLS; use required or leave it unset";
+    c->smtp_tls = SmtpTls::kOpportunistic;
+  } else if (v == "off") {
+    if (implicit_tls) return "off contradicts smtps://; use smtp:// for a plaintext server";
+    if (!c->smtp_url.empty() && !IsLoopbackHost(UrlHost(c->smtp_url))) {
+      return "off is allowed only for an SMTP server on localhost";
+    }
+    c->smtp_tls = SmtpTls::kOff;
+  } else {
+    return "expected required, opportunistic or off";
   }
-  if (get("OPTIN_SMTP_CA_FILE", &v)) {
-    std::ifstream probe(v);
-    if (!probe.good()) return Bad("OPTIN_SMTP_CA_FILE", "cannot read '" + v + "'");
-    c->smtp_ca_file = v;
-  }
-  return Status::Ok();
+  return "";
+}
+
+// Unset OPTIN_SMTP_TLS: required with credentials or smtps://, else opportunistic.
+std::string SmtpTlsDefault(bool, Config* c) {
+  const bool implicit_tls = c->smtp_url.rfind("smtps://", 0) == 0;
+  c->smtp_tls =
+      (!c->smtp_user.empty() || implicit_tls) ? SmtpTls::kRequired : SmtpTls::kOpportunistic;
+  return "";
+}
+
+// ---- The table. ----
+// Every variable optin reads, in the order they are checked (the first refusal stops start-up).
+// To add one: a field with its default and a comment in Config (config.h), one line here binding
+// the variable to that field through a shared parser (Text, MinLength, Duration, Integer, Flag,
+// Enum, Url, List) or a small function of its own (std::string(const std::string&, Config*),
+// "" = taken), and a row in README.md "Configuration" (config_test checks that every variable
+// here is documented there). A setting that depends on another comes after it.
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      {"OPTIN_DATABASE_URL", Text(&Config::database_url)},
+      {"OPTIN_LISTEN", Listen},
+      {"OPTIN_PUBLIC_URL", Url(&Config::public_url, kHttp, kHttpRefusal, Slash::kTrim)},
+      {"OPTIN_SECRET", MinLength(&Config::secret, 32), Secret},
+      {"OPTIN_ADMIN_TOKEN", MinLength(&Config::admin_token, 16)},
+      {"OPTIN_SMTP_URL", Url(&Config::smtp_url, {"smtp", "smtps"},
+                             "expected smtp://host:port or smtps://host:port", Slash::kKeep)},
+      {"OPTIN_SMTP_USER", Text(&Config::smtp_user)},
+      {"OPTIN_SMTP_PASSWORD", Text(&Config::smtp_password)},
+      {"OPTIN_SMTP_TLS", SmtpTlsValue, SmtpTlsDefault},  // after the URL and the user
+      {"OPTIN_SMTP_CA_FILE", ReadableCaFile},
+      {"OPTIN_MAIL_DIR", Text(&Config::mail_dir)},
+      {"OPTIN_MAIL_FROM", MailFrom},
+      {"OPTIN_CONFIRM_TTL", Duration(&Config::confirm_ttl)},
+      {"OPTIN_UNCONFIRMED_RETENTION", Duration(&Config::unconfirmed_retention)},
+      {"OPTIN_CONSENT_RETENTION", Duration(&Config::consent_retention)},
+      {"OPTIN_SYNC_INTERVAL", Duration(&Config::sync_interval)},
+      {"OPTIN_DB_TIMEOUT", Duration(&Config::db_acquire_timeout)},
+      {"OPTIN_MAIL_RETRY_BASE", Duration(&Config::mail_retry_base)},
+      {"OPTIN_SYNC_RETRY_BASE", Duration(&Config::sync_retry_base)},
+      {"OPTIN_SYNC_RETRY_MAX", Duration(&Config::sync_retry_max)},
+      {"OPTIN_SYNC_429_BACKOFF", Duration(&Config::sync_rate_limit_backoff)},
+      {"OPTIN_SYNC_HTTP_TIMEOUT", Duration(&Config::sync_http_timeout)},
+      {"OPTIN_DB_POOL_SIZE", Integer(&Config::db_pool_size, 1, 256)},
+      {"OPTIN_HTTP_THREADS", Integer(&Config::http_threads, 2, 4096)},
+      {"OPTIN_IP_MODE",
+       Enum(&Config::ip_mode,
+            {{"full", IpMode::kFull}, {"truncated", IpMode::kTruncated}, {"none", IpMode::kNone}})},
+      {"OPTIN_RATE_LIMIT", RateLimitValue},
+      {"OPTIN_POW",
+       Enum(&Config::pow,
+            {{"off", PowMode::kOff}, {"on", PowMode::kOn}, {"adaptive", PowMode::kAdaptive}})},
+      {"OPTIN_POW_MAXNUMBER", Integer(&Config::pow_maxnumber, 1, 100'000'000)},
+      {"OPTIN_UNSUBSCRIBE_SCOPE",
+       Enum(&Config::unsubscribe_scope,
+            {{"global", UnsubscribeScope::kGlobal}, {"list", UnsubscribeScope::kList}})},
+      {"OPTIN_TRUSTED_PROXIES", List(",", TrustedProxy)},
+      {"OPTIN_FRAME_ANCESTORS", List(" \t", FrameAncestor)},
+      {"OPTIN_CLEVERREACH_CLIENT_ID", Text(&Config::cleverreach_client_id)},
+      {"OPTIN_CLEVERREACH_CLIENT_SECRET", Text(&Config::cleverreach_client_secret)},
+      {"OPTIN_CLEVERREACH_API_URL",
+       Url(&Config::cleverreach_api_url, kHttp, kHttpRefusal, Slash::kTrim)},
+      {"OPTIN_CLEVERREACH_TOKEN_URL",
+       Url(&Config::cleverreach_token_url, kHttp, kHttpRefusal, Slash::kKeep)},
+      {"OPTIN_CLEVERREACH_CALLTOKEN", Text(&Config::cleverreach_webhook_token)},
+      {"OPTIN_CLEVERREACH_VERIFY", Text(&Config::cleverreach_webhook_verify)},
+  };
+  return kSettings;
 }
 
 }  // namespace
 
 Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool require_secret) {
   Config c;
-  auto get = [&env](const char* name, std::string* out) {
-    auto it = env.find(name);
-    if (it == env.end() || it->second.empty()) return false;
-    *out = it->second;
-    return true;
-  };
-  std::string v;
-  auto duration = [&](const char* name, Millis* out) -> Status {
-    if (!get(name, &v)) return Status::Ok();
-    auto d = ParseDuration(v);
-    if (!d.ok()) return Bad(name, "'" + v + "' is not a duration (e.g. 60s, 72h, 7d, 3y)");
-    if (d->count() <= 0) return Bad(name, "must be greater than zero");
-    *out = *d;
-    return Status::Ok();
-  };
-  auto integer = [&](const char* name, int lo, int hi, int* out) -> Status {
-    if (!get(name, &v)) return Status::Ok();
-    long long n = 0;
-    if (!ParseInt(v, hi, &n) || n < lo) {
-      return Bad(name,
-                 "expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  for (const Setting& s : Settings()) {
+    auto it = env.find(s.name);
+    std::string why;
+    if (it != env.end() && !it->second.empty()) {
+      why = s.apply(it->second, &c);
+    } else if (s.unset) {
+      why = s.unset(require_secret, &c);
     }
-    *out = static_cast<int>(n);
-    return Status::Ok();
-  };
-
-  get("OPTIN_DATABASE_URL", &c.database_url);
-  if (get("OPTIN_LISTEN", &v)) {
-    auto hp = ParseHostPort(v);
-    if (!hp.ok())
-      return Bad("OPTIN_LISTEN", "'" + v + "' is not host:port (" + hp.status().message() + ")");
-    c.listen = *hp;
+    if (!why.empty()) return Status::InvalidArgument("invalid_config", s.name + (": " + why));
   }
-  if (get("OPTIN_PUBLIC_URL", &v)) {
-    if (!ValidUrl(v, {"http", "https"}))
-      return Bad("OPTIN_PUBLIC_URL", "expected an http(s):// URL");
-    c.public_url = TrimTrailingSlash(v);
-  }
-  if (get("OPTIN_SECRET", &v)) {
-    if (v.size() < 32) return Bad("OPTIN_SECRET", "must be at least 32 bytes long");
-    c.secret = v;
-  } else if (require_secret) {
-    return Bad("OPTIN_SECRET", "is required (at least 32 bytes, e.g. openssl rand -hex 32)");
-  }
-  get("OPTIN_ADMIN_TOKEN", &c.admin_token);
-  if (!c.admin_token.empty() && c.admin_token.size() < 16) {
-    return Bad("OPTIN_ADMIN_TOKEN", "must be at least 16 bytes long");
-  }
-  if (get("OPTIN_SMTP_URL", &v)) {
-    if (!ValidUrl(v, {"smtp", "smtps"}))
-      return Bad("OPTIN_SMTP_URL", "expected smtp://host:port or smtps://host:port");
-    c.smtp_url = v;
-  }
-  get("OPTIN_SMTP_USER", &c.smtp_user);
-  get("OPTIN_SMTP_PASSWORD", &c.smtp_password);
-  if (auto s = LoadSmtpTls(get, &c); !s.ok()) return s;
-  get("OPTIN_MAIL_DIR", &c.mail_dir);
-  if (get("OPTIN_MAIL_FROM", &v)) {
-    if (v.find('@') == std::string::npos || v.find_first_of("\r\n<> ") != std::string::npos) {
-      return Bad("OPTIN_MAIL_FROM", "expected a plain address such as newsletter@example.com");
-    }
-    c.mail_from = v;
-  }
-  for (auto s : {duration("OPTIN_CONFIRM_TTL", &c.confirm_ttl),
-                 duration("OPTIN_UNCONFIRMED_RETENTION", &c.unconfirmed_retention),
-                 duration("OPTIN_CONSENT_RETENTION", &c.consent_retention),
-                 duration("OPTIN_SYNC_INTERVAL", &c.sync_interval),
-                 duration("OPTIN_DB_TIMEOUT", &c.db_acquire_timeout),
-                 duration("OPTIN_MAIL_RETRY_BASE", &c.mail_retry_base),
-                 duration("OPTIN_SYNC_RETRY_BASE", &c.sync_retry_base),
-                 duration("OPTIN_SYNC_RETRY_MAX", &c.sync_retry_max),
-                 duration("OPTIN_SYNC_429_BACKOFF", &c.sync_rate_limit_backoff),
-                 duration("OPTIN_SYNC_HTTP_TIMEOUT", &c.sync_http_timeout),
-                 integer("OPTIN_DB_POOL_SIZE", 1, 256, &c.db_pool_size),
-                 integer("OPTIN_HTTP_THREADS", 2, 4096, &c.http_threads)}) {
-    if (!s.ok()) return s;
-  }
-  if (get("OPTIN_IP_MODE", &v)) {
-    if (v == "full")
-      c.ip_mode = IpMode::kFull;
-    else if (v == "truncated")
-      c.ip_mode = IpMode::kTruncated;
-    else if (v == "none")
-      c.ip_mode = IpMode::kNone;
-    else
-      return Bad("OPTIN_IP_MODE", "expected full, truncated or none");
-  }
-  if (get("OPTIN_RATE_LIMIT", &v)) {
-    auto r = ParseRateLimit(v);
-    if (!r.ok()) return Bad("OPTIN_RATE_LIMIT", "'" + v + "': expected N/s, N/min, N/h or off");
-    c.rate_limit = *r;
-  }
-  if (get("OPTIN_POW", &v)) {
-    if (v == "off")
-      c.pow = PowMode::kOff;
-    else if (v == "on")
-      c.pow = PowMode::kOn;
-    else if (v == "adaptive")
-      c.pow = PowMode::kAdaptive;
-    else
-      return Bad("OPTIN_POW", "expected off, on or adaptive");
-  }
-  if (auto s = integer("OPTIN_POW_MAXNUMBER", 1, 100'000'000, &c.pow_maxnumber); !s.ok()) return s;
-  if (get("OPTIN_UNSUBSCRIBE_SCOPE", &v)) {
-    if (v == "global")
-      c.unsubscribe_scope = UnsubscribeScope::kGlobal;
-    else if (v == "list")
-      c.unsubscribe_scope = UnsubscribeScope::kList;
-    else
-      return Bad("OPTIN_UNSUBSCRIBE_SCOPE", "expected global or list");
-  }
-  if (get("OPTIN_TRUSTED_PROXIES", &v)) {
-    size_t start = 0;
-    while (start <= v.size()) {
-      size_t comma = v.find(',', start);
-      std::string item =
-          v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-      while (!item.empty() && item.back() == ' ') item.pop_back();
-      if (!item.empty()) {
-        auto cidr = ParseCidr(item);
-        if (!cidr.ok()) return Bad("OPTIN_TRUSTED_PROXIES", "'" + item + "' is not a CIDR");
-        c.trusted_proxies.push_back(*cidr);
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  if (get("OPTIN_FRAME_ANCESTORS", &v)) {
-    size_t start = 0;
-    while (start < v.size()) {
-      size_t end = v.find_first_of(" \t", start);
-      std::string item =
-          v.substr(start, end == std::string::npos ? std::string::npos : end - start);
-      if (!item.empty()) {
-        if (item == "'none'") {  // the default, spelled out
-        } else if (!IsAllowedOrigin(item)) {
-          return Bad(
-              "OPTIN_FRAME_ANCESTORS",
-              "'" + item.substr(0, 80) + "' is not an https origin (http only on localhost)");
-        } else {
-          c.frame_ancestors.push_back(UrlOrigin(item));
-        }
-      }
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-  }
-  get("OPTIN_CLEVERREACH_CLIENT_ID", &c.cleverreach_client_id);
-  get("OPTIN_CLEVERREACH_CLIENT_SECRET", &c.cleverreach_client_secret);
-  if (get("OPTIN_CLEVERREACH_API_URL", &v)) {
-    if (!ValidUrl(v, {"http", "https"}))
-      return Bad("OPTIN_CLEVERREACH_API_URL", "expected an http(s):// URL");
-    c.cleverreach_api_url = TrimTrailingSlash(v);
-  }
-  if (get("OPTIN_CLEVERREACH_TOKEN_URL", &v)) {
-    if (!ValidUrl(v, {"http", "https"}))
-      return Bad("OPTIN_CLEVERREACH_TOKEN_URL", "expected an http(s):// URL");
-    c.cleverreach_token_url = v;
-  }
-  get("OPTIN_CLEVERREACH_CALLTOKEN", &c.cleverreach_webhook_token);
-  get("OPTIN_CLEVERREACH_VERIFY", &c.cleverreach_webhook_verify);
   return c;
+}
+
+std::vector<std::string> ConfigVariables() {
+  std::vector<std::string> names;
+  for (const Setting& s : Settings()) names.push_back(s.name);
+  return names;
 }
 
 std::map<std::string, std::string> ProcessEnvironment() {

@@ -87,6 +87,10 @@ struct Config {
   }
 };
 
+// Parses digits only (no sign or spaces) giving a number in [lo, hi].
+Result<long long> ParseInteger(const std::string& text, long long lo, long long hi);
+// Parses "on"/"true" or "off"/"false".
+Result<bool> ParseFlag(const std::string& text);
 // Parses a duration such as "500ms", "60s", "10m" (minutes), "72h", "7d", "2w", "3y" (365 d);
 // at most 100 years.
 Result<Millis> ParseDuration(const std::string& text);
@@ -101,6 +105,9 @@ Result<Cidr> ParseCidr(const std::string& text);
 // InvalidArgument whose message is one line naming the variable. `require_secret` is set for
 // `serve`, which refuses to start without OPTIN_SECRET.
 Result<Config> LoadConfig(const std::map<std::string, std::string>& env, bool require_secret);
+
+// The names of every variable LoadConfig reads, in the order it checks them.
+std::vector<std::string> ConfigVariables();
 
 // The process environment as a map, for LoadConfig.
 std::map<std::string, std::string> ProcessEnvironment();

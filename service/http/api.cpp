@@ -21,6 +21,8 @@ Api::Api(ApiDeps d) : server_(std::make_unique<Server>(d.config)) {
   const Config& c = d.config;
   HttpServer& s = *server_;
   s.SetObserver(MakeRequestObserver(d.metrics, c.ip_mode));
+  // The admin token is checked on the head: a body without it is never read (nor buffered).
+  s.GuardPrefix("/admin/", [&c](const httplib::Request& req) { return CheckAdminToken(c, req); });
   RegisterOpsRoutes(s, d.pool);
   RegisterMetricsRoute(s, d.metrics);
   RegisterPublicRoutes(s, PublicDeps{c, d.subscriptions, d.per_client, d.pow});

@@ -2,16 +2,19 @@
 
 #include <arpa/inet.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <utility>
 
 #include "service/base/log.h"
+#include "service/http/chunked_guard.h"
 #include "service/http/elastic_task_queue.h"
 #include "service/http/respond.h"
 
@@ -38,24 +41,32 @@ class ConnectionStream : public httplib::Stream {
       : sock_(sock), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
 
   bool buffered() const { return off_ < len_; }
+  // From now until the next request, body bytes pass a strict chunked-framing check: a read that
+  // would hand httplib a malformed or oversized chunked body fails instead.
+  void GuardChunked(size_t max_body) { guard_.emplace(max_body); }
+  void ResetGuard() { guard_.reset(); }
+  // The guard's verdict when it refused the body, else kMore.
+  ChunkedGuard::Verdict refused() const {
+    if (!guard_) return ChunkedGuard::Verdict::kMore;
+    auto v = guard_->verdict();
+    return v == ChunkedGuard::Verdict::kDone ? ChunkedGuard::Verdict::kMore : v;
+  }
   // Waits up to `ms` for request bytes; true when some are buffered or readable.
   bool WaitReadable(int ms) const { return buffered() || Poll(POLLIN, ms); }
 
   bool is_readable() const override { return WaitReadable(read_timeout_ms_); }
   bool is_writable() const override { return Poll(POLLOUT, write_timeout_ms_); }
   ssize_t read(char* ptr, size_t size) override {
-    if (!buffered()) {
-      if (!Poll(POLLIN, read_timeout_ms_)) return -1;
-      if (size >= sizeof buf_) return recv(sock_, ptr, size, 0);
-      ssize_t n = recv(sock_, buf_, sizeof buf_, 0);
-      if (n <= 0) return n;
-      off_ = 0;
-      len_ = static_cast<size_t>(n);
+    if (guard_ && guard_->verdict() != ChunkedGuard::Verdict::kMore &&
+        guard_->verdict() != ChunkedGuard::Verdict::kDone)
+      return -1;
+    ssize_t n = ReadRaw(ptr, size);
+    if (n > 0 && guard_ && guard_->verdict() == ChunkedGuard::Verdict::kMore) {
+      auto v = guard_->Feed(ptr, static_cast<size_t>(n));
+      if (v == ChunkedGuard::Verdict::kBadFraming || v == ChunkedGuard::Verdict::kTooLarge)
+        return -1;
     }
-    size_t n = std::min(size, len_ - off_);
-    std::memcpy(ptr, buf_ + off_, n);
-    off_ += n;
-    return static_cast<ssize_t>(n);
+    return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
     if (!is_writable()) return -1;
@@ -70,6 +81,20 @@ class ConnectionStream : public httplib::Stream {
   socket_t socket() const override { return sock_; }
 
  private:
+  ssize_t ReadRaw(char* ptr, size_t size) {
+    if (!buffered()) {
+      if (!Poll(POLLIN, read_timeout_ms_)) return -1;
+      if (size >= sizeof buf_) return recv(sock_, ptr, size, 0);
+      ssize_t n = recv(sock_, buf_, sizeof buf_, 0);
+      if (n <= 0) return n;
+      off_ = 0;
+      len_ = static_cast<size_t>(n);
+    }
+    size_t n = std::min(size, len_ - off_);
+    std::memcpy(ptr, buf_ + off_, n);
+    off_ += n;
+    return static_cast<ssize_t>(n);
+  }
   bool Poll(short events, int ms) const {
     pollfd p{sock_, events, 0};
     int r;
@@ -100,7 +125,11 @@ class ConnectionStream : public httplib::Stream {
   int write_timeout_ms_;
   char buf_[4096];
   size_t off_ = 0, len_ = 0;
+  std::optional<ChunkedGuard> guard_;
 };
+
+// The stream of the connection this thread serves (set by ConnectionServer).
+thread_local ConnectionStream* t_stream = nullptr;
 
 // httplib 0.11 limits each header line (8 KiB, else 400) but neither their number nor their sum:
 // it reads whatever arrives into memory. Refuse such a head afterwards, at least; the memory was
@@ -113,6 +142,53 @@ bool HeadTooLarge(const httplib::Request& req) {
   size_t bytes = 0;
   for (const auto& [name, value] : req.headers) bytes += name.size() + value.size() + 4;
   return bytes > kMaxHeaderBytes;
+}
+
+Status BadFraming(const std::string& message = "the request body is not framed correctly") {
+  return Status::InvalidArgument("bad_request", message);
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+bool EqualsIgnoreCase(const std::string& a, const char* b) { return strcasecmp(a.c_str(), b) == 0; }
+
+struct BodyFraming {
+  bool chunked = false;
+  uint64_t length = 0;  // Content-Length, 0 when absent
+};
+
+// RFC 9112 §6.1–6.3: the only transfer coding accepted is a lone "chunked" (anything else would
+// be read by httplib differently from a proxy in front), never together with Content-Length;
+// Content-Length is digits, and repeated only with the same value.
+Result<BodyFraming> CheckFraming(const httplib::Request& req) {
+  BodyFraming f;
+  size_t te_count = req.get_header_value_count("Transfer-Encoding");
+  size_t cl_count = req.get_header_value_count("Content-Length");
+  if (te_count > 0) {
+    if (te_count > 1 ||
+        !EqualsIgnoreCase(Trim(req.get_header_value("Transfer-Encoding")), "chunked"))
+      return BadFraming("the only transfer coding accepted is chunked");
+    if (cl_count > 0)
+      return BadFraming("Content-Length and Transfer-Encoding must not both be sent");
+    if (req.version == "HTTP/1.0") return BadFraming("HTTP/1.0 has no chunked transfer coding");
+    f.chunked = true;
+  }
+  std::string first;
+  for (size_t i = 0; i < cl_count; ++i) {
+    std::string v = Trim(req.get_header_value("Content-Length", i));
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+      return BadFraming("Content-Length is not a number");
+    if (i == 0)
+      first = v;
+    else if (v != first)
+      return BadFraming("conflicting Content-Length headers");
+  }
+  if (!first.empty()) f.length = std::stoull(first);
+  return f;
 }
 
 // The method as a metrics label: one of the known ones, so garbage cannot grow the label set.
@@ -144,7 +220,10 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
     if (!readable) break;
     bool connection_closed = false;
     t_close_connection = false;
+    strm.ResetGuard();
+    t_stream = &strm;
     ret = process_request(strm, count == 1, connection_closed, nullptr);
+    t_stream = nullptr;
     if (!ret || connection_closed || std::exchange(t_close_connection, false)) break;
   }
   shutdown(sock, SHUT_RDWR);
@@ -167,36 +246,26 @@ HttpServer::HttpServer(const Config& config) : config_(config) {
   server_.set_write_timeout(10, 0);
   server_.set_payload_max_length(kMaxAdminBody);
 
-  // Public bodies above 1 MiB are refused before they are read; smaller ones are read (so the
-  // client sees a clean answer rather than a reset) and refused above 64 KiB in Handle().
-  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  // Requests refused on their head alone are answered before any of the body is read, and the
+  // connection is closed (the unread body must not be parsed as a next request).
+  server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_started = std::chrono::steady_clock::now();
     t_observed = false;
-    if (HeadTooLarge(req)) {
-      WriteJson(
-          res, 431,
-          {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (req.path.rfind("/admin/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
-    auto len = req.get_header_value("Content-Length");
-    bool too_large = false;
-    if (!len.empty()) {
-      too_large = len.size() > 12 || len.find_first_not_of("0123456789") != std::string::npos ||
-                  std::stoull(len) > kMaxUnreadPublicBody;
-    } else if (req.has_header("Transfer-Encoding")) {
-      too_large = true;  // public forms always know their length
-    }
-    if (too_large) {
-      WriteError(res, PayloadTooLarge());
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
+    return RefuseEarly(req, res, /*arm_guard=*/true) ? httplib::Server::HandlerResponse::Handled
+                                                     : httplib::Server::HandlerResponse::Unhandled;
   });
+  // "Expect: 100-continue" is answered before routing: a refused head gets its refusal instead.
+  server_.set_expect_100_continue_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        return RefuseEarly(req, res, /*arm_guard=*/false) ? res.status : 100;
+      });
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
+    // httplib's own 400 and 413 (a body it could not read): where the next request would begin
+    // is unknown, so the connection ends.
+    if (res.status == 400 || res.status == 413) res.set_header("Connection", "close");
+    if (res.status == 400 && t_stream && t_stream->refused() == ChunkedGuard::Verdict::kTooLarge)
+      res.status = 413;
     switch (res.status) {
       case 404:
         WriteError(res, Status::NotFound("not_found", "no such resource"));
@@ -272,6 +341,14 @@ void HttpServer::HandleWithReader(const std::string& method, const std::string& 
             return drained = reader(std::move(header), std::move(receiver));
           });
       handler(req, res, tracked);
+      if (auto refused = t_stream ? t_stream->refused() : ChunkedGuard::Verdict::kMore;
+          refused != ChunkedGuard::Verdict::kMore) {
+        res = httplib::Response();
+        WriteError(res,
+                   refused == ChunkedGuard::Verdict::kTooLarge ? PayloadTooLarge() : BadFraming());
+        res.set_header("Connection", "close");
+        return;
+      }
       // An answer that leaves body bytes unread ends the connection: else they would be parsed
       // as the next request (a CL.0 desync behind a connection-reusing proxy).
       bool has_body =
@@ -284,6 +361,55 @@ void HttpServer::HandleWithReader(const std::string& method, const std::string& 
     server_.Post(pattern, wrapped);
   else if (method == "PUT")
     server_.Put(pattern, wrapped);
+}
+
+void HttpServer::GuardPrefix(const std::string& prefix, HeadCheck check) {
+  guards_.push_back({prefix, std::move(check)});
+}
+
+bool HttpServer::RefuseEarly(const httplib::Request& req, httplib::Response& res, bool arm_guard) {
+  auto refuse = [&res](const Status& status) {
+    WriteError(res, status);
+    res.set_header("Connection", "close");
+    return true;
+  };
+  if (HeadTooLarge(req)) {
+    WriteJson(
+        res, 431,
+        {{"error", "header_fields_too_large"}, {"message", "the request headers are too large"}});
+    res.set_header("Connection", "close");
+    return true;
+  }
+  auto framing = CheckFraming(req);
+  if (!framing.ok()) return refuse(framing.status());
+  const BodyFraming& body = *framing;
+  // Compressed request bodies are not accepted: nothing here needs them, and inflating one is
+  // how a 200 KB request becomes hundreds of megabytes.
+  if (req.has_header("Content-Encoding") &&
+      !EqualsIgnoreCase(Trim(req.get_header_value("Content-Encoding")), "identity")) {
+    return refuse(Status(StatusCode::kUnsupportedMedia, "unsupported_media_type",
+                         "compressed request bodies (Content-Encoding) are not accepted"));
+  }
+  for (const auto& guard : guards_) {
+    if (req.path.compare(0, guard.prefix.size(), guard.prefix) != 0) continue;
+    if (Status s = guard.check(req); !s.ok()) return refuse(s);
+    break;
+  }
+  bool admin = req.path.rfind("/admin/", 0) == 0;
+  // Public bodies above 1 MiB are refused before they are read; smaller ones are read (so the
+  // client sees a clean answer rather than a reset) and refused above 64 KiB in Handle().
+  if (body.length > (admin ? kMaxAdminBody : kMaxUnreadPublicBody)) {
+    return refuse(PayloadTooLarge());
+  }
+  if (body.chunked && arm_guard && t_stream) {
+    t_stream->GuardChunked(admin ? kMaxAdminBody : kMaxPublicBody);
+  }
+  // httplib reads no body for GET, HEAD and OPTIONS: whatever follows the head would be parsed as
+  // a next request, so the connection ends after this answer.
+  bool body_read = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                   req.method == "DELETE" || req.method == "PRI";
+  if (!body_read && (body.chunked || body.length > 0)) t_close_connection = true;
+  return false;
 }
 
 void HttpServer::RunObserved(const httplib::Request& req, const std::string& method,

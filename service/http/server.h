@@ -59,6 +59,11 @@ class HttpServer {
                         httplib::Server::HandlerWithContentReader handler,
                         const std::string& route = "");
   void SetObserver(RequestObserver observer) { observer_ = std::move(observer); }
+  // A check on the request head for every path that starts with `prefix` (first match wins), run
+  // before the body is read: a non-Ok status is answered at once and the connection closed.
+  // E.g. the admin token, so that an unauthenticated upload costs nothing. Before Bind() only.
+  using HeadCheck = std::function<Status(const httplib::Request&)>;
+  void GuardPrefix(const std::string& prefix, HeadCheck check);
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
   // Binds to config.listen; returns the bound port.
@@ -70,6 +75,9 @@ class HttpServer {
   bool running() { return server_.is_running(); }
 
  private:
+  // Answers requests refused on their head alone (too large, bad framing, compressed, a guard
+  // says no); true when `res` holds the refusal. `arm_guard`: check a chunked body as it is read.
+  bool RefuseEarly(const httplib::Request& req, httplib::Response& res, bool arm_guard);
   // Runs `handler` timed, observed and shielded from exceptions.
   void RunObserved(const httplib::Request& req, const std::string& method, const std::string& route,
                    httplib::Response& res, const std::function<void()>& handler);
@@ -78,6 +86,11 @@ class HttpServer {
   ConnectionServer server_;
   std::vector<RouteInfo> routes_;
   RequestObserver observer_;
+  struct Guard {
+    std::string prefix;
+    HeadCheck check;
+  };
+  std::vector<Guard> guards_;
 };
 
 // The client address of a request: the socket peer, or X-Forwarded-For's last untrusted hop when

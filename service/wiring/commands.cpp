@@ -5,7 +5,9 @@
 #include "service/app/retention.h"
 #include "service/base/log.h"
 #include "service/base/stop_signal.h"
+#include "service/domain/address.h"
 #include "service/wiring/parts.h"
+#include "storage/ledger_store.h"
 #include "storage/retention_store.h"
 
 namespace optin {
@@ -61,6 +63,37 @@ int RunPurgeCommand(const Config& config) {
   }
   std::printf("%s\n", PurgeCountsJson(*counts).dump().c_str());
   return 0;
+}
+
+int RunVerifyLedgerCommand(const Config& config, const std::string& email) {
+  std::string hash;
+  if (!email.empty()) {
+    auto normalized = NormalizeAddress(email);
+    if (!normalized.ok()) {
+      std::fprintf(stderr, "optin: --email: %s\n", normalized.status().message().c_str());
+      return 2;
+    }
+    hash = AddressHash(*normalized);
+  }
+  auto pool = OpenConfiguredPool(config, 1);
+  if (!pool.ok()) {
+    std::fprintf(stderr, "optin: %s\n", pool.status().message().c_str());
+    return 1;
+  }
+  auto report = LedgerStore(**pool).Verify(hash);
+  if (!report.ok()) {
+    std::fprintf(stderr, "optin: verify-ledger failed: %s\n", report.status().message().c_str());
+    return 1;
+  }
+  for (const auto& b : report->broken) {
+    std::printf("broken: %s (email_hash %s) at event %lld: %s\n",
+                b.email.empty() ? "(address erased)" : b.email.c_str(), b.chain.email_hash.c_str(),
+                static_cast<long long>(b.chain.event_id), b.chain.reason.c_str());
+  }
+  std::printf("%s: %lld events in %lld chains, %zu broken\n", report->ok() ? "ok" : "BROKEN",
+              static_cast<long long>(report->events), static_cast<long long>(report->chains),
+              report->broken.size());
+  return report->ok() ? 0 : 1;
 }
 
 }  // namespace optin

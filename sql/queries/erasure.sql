@@ -5,7 +5,10 @@ DELETE FROM sync_outbox WHERE email_hash = $1
 -- name: erasure-events-delete
 -- Erasure: the consent ledger of the address, by hash and by subscriber row ($2, may be NULL).
 -- Runs before the subscriber is deleted (the ledger's append-only trigger forbids SET NULL).
-DELETE FROM consent_events WHERE email_hash = $1 OR subscriber_id = $2
+-- Returns each removed event's SHA-256 in chain order (the erased event lists them, V050).
+WITH gone AS (DELETE FROM consent_events WHERE email_hash = $1 OR subscriber_id = $2
+              RETURNING id, sha256)
+SELECT count(*), coalesce(jsonb_agg(sha256 ORDER BY id), '[]'::jsonb)::text FROM gone
 
 -- name: erasure-mails-delete
 -- Erasure: queued mails to the address.
@@ -39,6 +42,10 @@ INSERT INTO sync_outbox (action, email, email_hash) VALUES ('delete_receiver', $
 
 -- name: erasure-event
 -- Erasure: the one event that stays, hash-only (no subscriber row, no address, no IP): proof that
--- the address was erased and why its hash is on the suppression list.
+-- the address was erased and why its hash is on the suppression list. It is also the ledger's
+-- tombstone of the erased chain: reason 'erasure' and the removed events' SHA-256s ($4, a jsonb
+-- array in chain order), so verify-ledger tells it from tampering.
 INSERT INTO consent_events (email_hash, kind, channel, detail)
-VALUES ($1, 'erased', $2, jsonb_build_object('subscriptions', $3::bigint))
+VALUES ($1, 'erased', $2, jsonb_build_object('subscriptions', $3::bigint, 'reason', 'erasure',
+                                             'removed', jsonb_array_length($4::jsonb),
+                                             'removed_sha256', $4::jsonb))

@@ -4,7 +4,7 @@
 #   tests/bench/run.sh                     full sizes (builds build-release/ via scripts/build.sh Release)
 #   tests/bench/run.sh --smoke             tiny sizes, a few seconds: checks the plumbing only
 #   tests/bench/run.sh --build-dir DIR     use the binaries already built in DIR (CTest passes its own)
-#   tests/bench/run.sh --signup-only       only the signup steps (2 and 2b), then their figures
+#   tests/bench/run.sh --signup-only       only the signup steps (2, 2b and 2c), then their figures
 #   BENCH_DUR=SECONDS BENCH_ROUNDS=N BENCH_CONNS=N override the sizes of either mode
 # Needs wrk and pgbench (scripts/install-deps.sh --with-bench). The machine may be shared and
 # noisy: every throughput figure that has a baseline is a ratio against it, measured in this run,
@@ -208,6 +208,26 @@ done
 stop_pid "$pow_pid"
 optin_pid=$off_pid optin_url=$off_url
 r_pow=$(awk -v a="$pow_on_rps" -v b="$pow_off_rps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+
+# --- 2c. POST /subscribe with the ledger's hash chain (V050) against without, alternating -------
+# Between the runs the chain trigger is switched off and on again (its columns may be NULL for
+# this run's unchained events; the cluster is thrown away afterwards).
+say "signup with the ledger's hash chain vs without (${dur}s x $rounds each)"
+sql -c "ALTER TABLE consent_events ALTER COLUMN prev_sha256 DROP NOT NULL, ALTER COLUMN sha256 DROP NOT NULL"
+chain_on_rps=0 chain_off_rps=0
+for round in $(seq 1 "$rounds"); do
+  sql -c "ALTER TABLE consent_events DISABLE TRIGGER consent_events_chain"
+  settle
+  read -r r _ bad < <(BENCH_RUN=${BENCH_RUN}nochain$round wrk_run "$conns" subscribe.lua "$optin_url")
+  [ "$bad" = 0 ] || { echo "run.sh: $bad failed signups (chain off)" >&2; exit 1; }
+  chain_off_rps=$(max "$chain_off_rps" "$r")
+  sql -c "ALTER TABLE consent_events ENABLE TRIGGER consent_events_chain"
+  settle
+  read -r r _ bad < <(BENCH_RUN=${BENCH_RUN}chain$round wrk_run "$conns" subscribe.lua "$optin_url")
+  [ "$bad" = 0 ] || { echo "run.sh: $bad failed signups (chain on)" >&2; exit 1; }
+  chain_on_rps=$(max "$chain_on_rps" "$r")
+done
+r_chain=$(awk -v a="$chain_on_rps" -v b="$chain_off_rps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
 if [ "$signup_only" = 1 ]; then
   [ "$smoke" = 1 ] && echo "(smoke mode: tiny sizes, figures are meaningless)"
   echo
@@ -215,6 +235,7 @@ if [ "$signup_only" = 1 ]; then
   printf '| %s | %s | %s | %s |\n' "---" "---:" "---" "---:"
   printf '| %s | %s | %s | %s |\n' "\`POST /subscribe\` req/s, $conns connections" "$signup_rps" "pgbench one-row INSERT: $pg_tps tps" "$(awk -v a="$signup_rps" -v b="$pg_tps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
   printf '| %s | %s | %s | %s |\n' "\`POST /subscribe\` req/s with OPTIN_POW=on (solutions precomputed)" "$pow_on_rps" "OPTIN_POW=off, alternating: $pow_off_rps req/s" "$r_pow"
+  printf '| %s | %s | %s | %s |\n' "\`POST /subscribe\` req/s with the ledger's hash chain" "$chain_on_rps" "chain trigger off, alternating: $chain_off_rps req/s" "$r_chain"
   exit 0
 fi
 
@@ -441,6 +462,7 @@ row "---" "---:" "---" "---:" "---" "---"
 row "\`POST /subscribe\` req/s, $conns connections" "$signup_rps" "pgbench one-row INSERT, $conns clients: $pg_tps tps" "$r_signup" "≥ 0.5×" "$(verdict "$r_signup" ">=" 0.5)"
 row "\`POST /subscribe\` req/s vs the signup's SQL alone" "$signup_rps" "pgbench calling optin_signup(), $conns clients: $sql_tps tps" "$(ratio "$signup_rps" "$sql_tps")" "report" "—"
 row "\`POST /subscribe\` req/s with OPTIN_POW=on (solutions precomputed)" "$pow_on_rps" "OPTIN_POW=off, alternating: $pow_off_rps req/s" "$r_pow" "report" "—"
+row "\`POST /subscribe\` req/s with the ledger's hash chain" "$chain_on_rps" "chain trigger off, alternating: $chain_off_rps req/s" "$r_chain" "≥ 0.95×" "$(verdict "$r_chain" ">=" 0.95)"
 row "\`GET /healthz\` req/s, $conns connections" "$healthz_rps" "bare cpp-httplib, same tuning: $hello_rps req/s" "$r_healthz" "≥ 0.9×" "$(verdict "$r_healthz" ">=" 0.9)"
 row "confirm → unsubscribe mixed req/s" "$mixed_rps" "pgbench: $pg_tps tps" "$r_mixed" "report" "—"
 row "\`POST /admin/suppressions/check\`, $check addresses vs $suppressions entries" "$check_rate addr/s ($(printf '%.3f' "$check_s") s)" "—" "—" "≥ 500 000/s" "$(verdict "$check_rate" ">=" 500000)"

@@ -188,8 +188,13 @@ TEST_CASE(
   CHECK(PgDump(f.db().url()).find("dora@example.com") == std::string::npos);
   CHECK(Count(f, "subscribers") == "0");
   CHECK(Count(f, "subscriptions") == "0");
-  // One hash-only event stays: no subscriber row, no IP, no user agent, nothing typed in.
+  // One hash-only event stays, which is also the ledger's tombstone of the erased chain: no
+  // subscriber row, no IP, no user agent, nothing typed in.
   CHECK(Count(f, "consent_events") == "1");
+  CHECK(
+      Count(f, "consent_events",
+            "detail->>'reason' = 'erasure' AND jsonb_array_length(detail->'removed_sha256') > 0") ==
+      "1");
   CHECK(
       Count(f, "consent_events",
             "kind = 'erased' AND subscriber_id IS NULL AND ip IS NULL AND user_agent IS NULL "

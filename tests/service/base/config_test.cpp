@@ -1,7 +1,10 @@
 #include "service/base/config.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 #include <string>
 
 using optin::Config;
@@ -279,4 +282,123 @@ TEST_CASE("OPTIN_SMTP_CA_FILE must be readable", "[config][smtp]") {
   auto ok = LoadConfig({{"OPTIN_SECRET", kSecret}, {"OPTIN_SMTP_CA_FILE", readable}}, true);
   REQUIRE(ok.ok());
   CHECK(ok->smtp_ca_file == readable);
+}
+
+// The exact refusal of each kind of setting (one per shared parser and per own parser), so a
+// change to the table keeps the messages operators see.
+TEST_CASE("each kind of refusal reads as documented", "[config]") {
+  struct Case {
+    const char* var;
+    const char* value;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"OPTIN_LISTEN", "nope",
+       "OPTIN_LISTEN: 'nope' is not host:port (listen: expected host:port)"},
+      {"OPTIN_PUBLIC_URL", "ftp://x", "OPTIN_PUBLIC_URL: expected an http(s):// URL"},
+      {"OPTIN_PUBLIC_URL", "https:///path", "OPTIN_PUBLIC_URL: expected an http(s):// URL"},
+      {"OPTIN_PUBLIC_URL", "https://a b", "OPTIN_PUBLIC_URL: expected an http(s):// URL"},
+      {"OPTIN_SECRET", "short", "OPTIN_SECRET: must be at least 32 bytes long"},
+      {"OPTIN_ADMIN_TOKEN", "tiny", "OPTIN_ADMIN_TOKEN: must be at least 16 bytes long"},
+      {"OPTIN_SMTP_URL", "http://mail",
+       "OPTIN_SMTP_URL: expected smtp://host:port or smtps://host:port"},
+      {"OPTIN_SMTP_CA_FILE", "/nonexistent", "OPTIN_SMTP_CA_FILE: cannot read '/nonexistent'"},
+      {"OPTIN_MAIL_FROM", "x",
+       "OPTIN_MAIL_FROM: expected a plain address such as newsletter@example.com"},
+      {"OPTIN_CONFIRM_TTL", "3 days",
+       "OPTIN_CONFIRM_TTL: '3 days' is not a duration (e.g. 60s, 72h, 7d, 3y)"},
+      {"OPTIN_SYNC_RETRY_MAX", "0s", "OPTIN_SYNC_RETRY_MAX: must be greater than zero"},
+      {"OPTIN_DB_POOL_SIZE", "257", "OPTIN_DB_POOL_SIZE: expected a number from 1 to 256"},
+      {"OPTIN_HTTP_THREADS", "1", "OPTIN_HTTP_THREADS: expected a number from 2 to 4096"},
+      {"OPTIN_HTTP_THREADS", "+8", "OPTIN_HTTP_THREADS: expected a number from 2 to 4096"},
+      {"OPTIN_POW_MAXNUMBER", "0", "OPTIN_POW_MAXNUMBER: expected a number from 1 to 100000000"},
+      {"OPTIN_IP_MODE", "Full", "OPTIN_IP_MODE: expected full, truncated or none"},
+      {"OPTIN_POW", "yes", "OPTIN_POW: expected off, on or adaptive"},
+      {"OPTIN_UNSUBSCRIBE_SCOPE", "all", "OPTIN_UNSUBSCRIBE_SCOPE: expected global or list"},
+      {"OPTIN_RATE_LIMIT", "lots", "OPTIN_RATE_LIMIT: 'lots': expected N/s, N/min, N/h or off"},
+      {"OPTIN_TRUSTED_PROXIES", "10.0.0.0/8, nope", "OPTIN_TRUSTED_PROXIES: 'nope' is not a CIDR"},
+      {"OPTIN_FRAME_ANCESTORS", "https://ok.example http://x.example",
+       "OPTIN_FRAME_ANCESTORS: 'http://x.example' is not an https origin (http only on "
+       "localhost)"},
+      {"OPTIN_CLEVERREACH_API_URL", "x", "OPTIN_CLEVERREACH_API_URL: expected an http(s):// URL"},
+      {"OPTIN_CLEVERREACH_TOKEN_URL", "x",
+       "OPTIN_CLEVERREACH_TOKEN_URL: expected an http(s):// URL"},
+      {"OPTIN_SMTP_TLS", "yes", "OPTIN_SMTP_TLS: expected required, opportunistic or off"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.var << "=" << c.value);
+    std::map<std::string, std::string> env = {{"OPTIN_SECRET", kSecret}};
+    env[c.var] = c.value;
+    auto r = LoadConfig(env, true);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().error() == "invalid_config");
+    CHECK(r.status().message() == c.message);
+  }
+  auto missing = LoadConfig({}, true);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() ==
+        "OPTIN_SECRET: is required (at least 32 bytes, e.g. openssl rand -hex 32)");
+}
+
+TEST_CASE("an empty variable is the same as an unset one", "[config]") {
+  std::map<std::string, std::string> env = {{"OPTIN_SECRET", kSecret}};
+  for (const auto& name : optin::ConfigVariables()) {
+    if (name != "OPTIN_SECRET") env[name] = "";
+  }
+  auto c = LoadConfig(env, true);
+  REQUIRE(c.ok());
+  CHECK(c->public_url == "http://localhost:8080");
+  CHECK(c->db_pool_size == 8);
+  CHECK(c->smtp_tls == optin::SmtpTls::kOpportunistic);
+  CHECK(LoadConfig({{"OPTIN_SECRET", ""}}, false).ok());
+  CHECK_FALSE(LoadConfig({{"OPTIN_SECRET", ""}}, true).ok());
+}
+
+TEST_CASE("trailing slashes: dropped from base URLs, kept in the token URL", "[config]") {
+  auto c = LoadConfig({{"OPTIN_CLEVERREACH_API_URL", "https://cr.example/v3//"},
+                       {"OPTIN_CLEVERREACH_TOKEN_URL", "https://cr.example/token/"}},
+                      false);
+  REQUIRE(c.ok());
+  CHECK(c->cleverreach_api_url == "https://cr.example/v3");
+  CHECK(c->cleverreach_token_url == "https://cr.example/token/");
+}
+
+TEST_CASE("integers and flags parse strictly", "[config]") {
+  CHECK(*optin::ParseInteger("0", 0, 10) == 0);
+  CHECK(*optin::ParseInteger("10", 0, 10) == 10);
+  for (const char* bad : {"", "11", "-1", "+1", " 1", "1 ", "1e3", "0x1", "9999999999999"}) {
+    INFO(bad);
+    CHECK_FALSE(optin::ParseInteger(bad, 0, 10).ok());
+  }
+  CHECK_FALSE(optin::ParseInteger("4", 5, 10).ok());
+  CHECK(*optin::ParseFlag("on"));
+  CHECK(*optin::ParseFlag("true"));
+  CHECK_FALSE(*optin::ParseFlag("off"));
+  CHECK_FALSE(*optin::ParseFlag("false"));
+  for (const char* bad : {"", "yes", "ON", "1", "0"}) {
+    INFO(bad);
+    CHECK_FALSE(optin::ParseFlag(bad).ok());
+  }
+}
+
+// The README's "Configuration" section documents exactly the variables LoadConfig reads.
+TEST_CASE("README documents every configuration variable", "[config]") {
+  std::ifstream in(std::string(OPTIN_SOURCE_DIR) + "/README.md");
+  REQUIRE(in.good());
+  std::string line;
+  std::string section;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) inside = line == "## Configuration";
+    if (inside && line.rfind("| `OPTIN_", 0) == 0)
+      section += line.substr(0, line.find(" | ")) + "\n";
+  }
+  REQUIRE_FALSE(section.empty());
+  std::set<std::string> documented;
+  std::regex name("`(OPTIN_[A-Z0-9_]+)`");
+  for (std::sregex_iterator it(section.begin(), section.end(), name), end; it != end; ++it) {
+    documented.insert((*it)[1]);
+  }
+  const auto read = optin::ConfigVariables();
+  CHECK(documented == std::set<std::string>(read.begin(), read.end()));
 }
