@@ -81,8 +81,8 @@ TEST_CASE("restriction: no mail, data kept, signup and confirm change nothing, l
   CHECK(confirm->status == 410);
   // An import of the address is skipped.
   httplib::Headers admin = {{"Authorization", std::string("Bearer ") + kAdminToken}};
-  auto imported = f.client().Post(
-      "/admin/import", admin, "rosa@example.com,,newsletter,2024-03-01,crm\r\n", "text/csv");
+  auto imported = f.client().Post("/admin/import", admin,
+                                  "rosa@example.com,,newsletter,2024-03-01,crm\r\n", "text/csv");
   REQUIRE(imported->status == 200);
   CHECK(json::parse(imported->body)["imported"] == 0);
   Drained(f);
@@ -146,9 +146,10 @@ TEST_CASE("restriction: unknown address gets the same 202, an unsubscribe still 
   CHECK(StatusOf(f, "uwe@example.com", "newsletter") == "unsubscribed");
 }
 
-TEST_CASE("restriction: CleverReach deactivates the receiver, the pull does not take it for an "
-          "unsubscribe, the admin's lift reactivates it",
-          "[e2e][db][sync][restriction]") {
+TEST_CASE(
+    "restriction: CleverReach deactivates the receiver, the pull does not take it for an "
+    "unsubscribe, the admin's lift reactivates it",
+    "[e2e][db][sync][restriction]") {
   FakeCleverReach fake;
   OptinFixture f(OptinEnvFor(fake, "2s"));
   int64_t gid = SetUpGroup(f, fake);
@@ -160,7 +161,9 @@ TEST_CASE("restriction: CleverReach deactivates the receiver, the pull does not 
   REQUIRE(f.PostJson("/privacy/confirm", {{"token", token}})->status == 200);
   REQUIRE(WaitUntil([&] { return Deactivated(fake, gid, "cara@example.com"); }, 15s));
   // Several pulls see the inactive receiver; none records it as an unsubscribe.
-  auto pulled_at = [&] { return f.db().Scalar("SELECT coalesce(last_pull_at::text, '') FROM sync_state"); };
+  auto pulled_at = [&] {
+    return f.db().Scalar("SELECT coalesce(last_pull_at::text, '') FROM sync_state");
+  };
   std::string first = pulled_at();
   REQUIRE(WaitUntil([&] { return pulled_at() != first; }, 15s));
   std::string second = pulled_at();
@@ -188,6 +191,6 @@ TEST_CASE("restriction: CleverReach deactivates the receiver, the pull does not 
                                             std::chrono::system_clock::now().time_since_epoch())
                                                 .count() +
                                             120));
-  REQUIRE(WaitUntil(
-      [&] { return StatusOf(f, "cara@example.com", "newsletter") == "unsubscribed"; }, 15s));
+  REQUIRE(WaitUntil([&] { return StatusOf(f, "cara@example.com", "newsletter") == "unsubscribed"; },
+                    15s));
 }
