@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "service/base/crypto.h"
 #include "service/base/log.h"
+#include "service/domain/mail_redaction.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
 
@@ -17,6 +19,17 @@ const QueryName kClaimDueMail("claim-due-mail");
 const QueryName kMarkMailSent("mark-mail-sent");
 const QueryName kMarkMailFailed("mark-mail-failed");
 const QueryName kCountMailOutbox("count-mail-outbox");
+
+std::vector<std::string> Split(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t p = text.find(sep); p != std::string::npos; p = text.find(sep, start)) {
+    out.push_back(text.substr(start, p - start));
+    start = p + 1;
+  }
+  out.push_back(text.substr(start));
+  return out;
+}
 
 }  // namespace
 
@@ -59,7 +72,14 @@ Result<Delivery> MailOutboxStore::DeliverNext(const SendFn& send) {
     }
     const Status& result = sent->second;
     if (result.ok()) {
-      txn.exec_prepared(kMarkMailSent, mail.id, Sha256Hex(mail.message));
+      // The dossier's copy of a confirmation mail: its token redacted, and that form's hash.
+      std::optional<std::string> redacted;
+      if (mail.kind == "confirmation" && !row["token_hashes"].is_null())
+        redacted = RedactConfirmationToken(mail.message, Split(row["token_hashes"].c_str(), ','));
+      std::string redacted_sha256 = redacted ? Sha256Hex(*redacted) : "";
+      txn.exec_prepared(kMarkMailSent, mail.id, Sha256Hex(mail.message),
+                        redacted ? redacted->c_str() : nullptr,
+                        redacted ? redacted_sha256.c_str() : nullptr);
       delivery.outcome = DeliveryOutcome::kSent;
       return Status::Ok();
     }

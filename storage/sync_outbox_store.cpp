@@ -1,5 +1,7 @@
 #include "storage/sync_outbox_store.h"
 
+#include <stdexcept>
+
 #include "storage/pg_array.h"
 #include "storage/pool.h"
 #include "storage/queries.h"
@@ -29,7 +31,11 @@ constexpr int kMaxInboxAttempts = 10;
 SyncItem ItemFromRow(const pqxx::row& r) {
   SyncItem i;
   i.id = r[0].as<int64_t>();
-  i.action = r[1].c_str();
+  auto action = ParseSyncAction(r[1].c_str());
+  // Unreachable while SyncAction mirrors the PostgreSQL type (tests/storage/sync_action_test.cpp);
+  // RunTransaction turns it into an Internal status.
+  if (!action) throw std::runtime_error("sync_action without a SyncAction value");
+  i.action = *action;
   i.attempts = r[2].as<int>();
   i.email = r[3].c_str();
   i.email_hash = r[4].c_str();

@@ -18,13 +18,6 @@ using std::chrono::milliseconds;
 SyncOutcome Delivered() { return SyncOutcome{SyncOutcome::Kind::kDelivered, milliseconds(0), ""}; }
 SyncOutcome Postponed(milliseconds d) { return SyncOutcome{SyncOutcome::Kind::kPostpone, d, ""}; }
 
-// A withdrawal (the person unsubscribed, was suppressed or erased) must reach CleverReach within 48
-// hours (CONTRACT §6): it is retried for as long as it takes and never becomes a dead letter.
-bool IsWithdrawal(const SyncItem& item) {
-  return item.action == "deactivate_receiver" || item.action == "blacklist_add" ||
-         item.action == "delete_receiver";
-}
-
 bool IsPermanent(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
          s.code() == StatusCode::kConflict || s.code() == StatusCode::kPayloadTooLarge;
@@ -72,7 +65,7 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
     LogWarn("cleverreach_rate_limited", {{"retry_after_ms", halt_.count()}});
     return;
   }
-  bool withdrawal = IsWithdrawal(item);
+  bool withdrawal = IsWithdrawal(item.action);
   bool dead = !withdrawal && (IsPermanent(s) || item.attempts + 1 >= kMaxAttempts);
   // A withdrawal CleverReach refuses for good is retried at the cap, and loudly: a person who
   // unsubscribed is still on the list there until someone looks.
@@ -80,10 +73,11 @@ void SyncWorker::Fail(const Status& s, const SyncItem& item, SyncOutcome& out) {
   out = SyncOutcome{dead ? SyncOutcome::Kind::kDead : SyncOutcome::Kind::kRetry, wait, error};
   if (dead) {
     ++counters_.dead;
-    LogWarn("sync_dead_letter", {{"id", item.id}, {"action", item.action}, {"error", error}});
+    LogWarn("sync_dead_letter",
+            {{"id", item.id}, {"action", SyncActionName(item.action)}, {"error", error}});
   } else if (withdrawal && IsPermanent(s)) {
     LogError("sync_withdrawal_refused", {{"id", item.id},
-                                         {"action", item.action},
+                                         {"action", SyncActionName(item.action)},
                                          {"error", error},
                                          {"attempts", item.attempts + 1}});
   }
@@ -165,11 +159,11 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
   halt_ = milliseconds(0);
   for (size_t i = 0; i < items.size(); ++i) {
     const SyncItem& item = items[i];
-    if (item.action == "activate_receiver" && item.status != "confirmed") {
+    if (item.action == SyncAction::kActivateReceiver && item.status != "confirmed") {
       out[i] = Delivered();  // obsolete: restricted again, unsubscribed or erased since
       continue;
     }
-    if (item.action == "upsert_receiver") {
+    if (item.action == SyncAction::kUpsertReceiver) {
       // Obsolete: unsubscribed, restricted or erased since, or the list is no longer synced.
       if (item.status != "confirmed" || item.group_id.empty())
         out[i] = Delivered();
@@ -181,7 +175,8 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
       out[i] = Postponed(halt_);
       continue;
     }
-    if (item.action == "deactivate_receiver" || item.action == "delete_receiver") {
+    if (item.action == SyncAction::kDeactivateReceiver ||
+        item.action == SyncAction::kDeleteReceiver) {
       auto until = uncertain_until_.find(item.email);
       if (until != uncertain_until_.end() && until->second > Clock::now()) {
         out[i] = Postponed(std::chrono::duration_cast<milliseconds>(until->second - Clock::now()) +
@@ -204,23 +199,24 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
 
 Status SyncWorker::Send(const SyncItem& item) {
   ++counters_.calls;
-  if (item.action == "deactivate_receiver") {
+  if (item.action == SyncAction::kDeactivateReceiver) {
     auto gid = ParseGroupId(item.group_id);
     if (!gid.ok()) return gid.status();
     Status s = api_->DeactivateReceiver(*gid, item.email);
     return s.code() == StatusCode::kNotFound ? Status::Ok()
                                              : s;  // never arrived there: nothing to do
   }
-  if (item.action == "activate_receiver") {
+  if (item.action == SyncAction::kActivateReceiver) {
     auto gid = ParseGroupId(item.group_id);
     if (!gid.ok()) return gid.status();
     Status s = api_->ActivateReceiver(*gid, item.email);
     // Never arrived there: the upsert queued after it creates the receiver active.
     return s.code() == StatusCode::kNotFound ? Status::Ok() : s;
   }
-  if (item.action == "blacklist_add") return api_->BlacklistAdd(item.email, "optin: unsubscribed");
-  if (item.action == "blacklist_remove") return api_->BlacklistRemove(item.email);
-  if (item.action == "delete_receiver") {
+  if (item.action == SyncAction::kBlacklistAdd)
+    return api_->BlacklistAdd(item.email, "optin: unsubscribed");
+  if (item.action == SyncAction::kBlacklistRemove) return api_->BlacklistRemove(item.email);
+  if (item.action == SyncAction::kDeleteReceiver) {
     Status s = api_->DeleteReceiver(item.email);
     return s.code() == StatusCode::kNotFound ? Status::Ok() : s;  // not there: nothing to delete
   }

@@ -12,14 +12,14 @@
 
 #include "service/base/config.h"
 #include "service/base/status.h"
+#include "service/domain/sync_action.h"
 
 namespace optin {
 
 // One claimed row; for upserts the receiver as it is now.
 struct SyncItem {
   int64_t id = 0;
-  std::string action;  // upsert_receiver, deactivate_receiver, blacklist_add, blacklist_remove,
-                       // delete_receiver
+  SyncAction action = SyncAction::kUpsertReceiver;
   int attempts = 0;
   std::string email;
   std::string email_hash;

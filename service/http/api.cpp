@@ -1,6 +1,7 @@
 #include "service/http/api.h"
 
 #include "service/http/admin_import.h"
+#include "service/http/admin_proof.h"
 #include "service/http/admin_routes.h"
 #include "service/http/ops_routes.h"
 #include "service/http/pow_routes.h"
@@ -31,6 +32,7 @@ Api::Api(ApiDeps d) : server_(std::make_unique<Server>(d.config)) {
   RegisterPrivacyRoutes(s, PrivacyDeps{c, d.privacy, d.subscriptions, d.per_client, d.pow});
   RegisterImportRoutes(s, ImportDeps{c, d.subscriptions, d.imports});
   RegisterSyncRoutes(s, c, d.sync_outbox);
+  RegisterProofRoutes(s, c, d.pool);
 }
 
 Api::~Api() = default;

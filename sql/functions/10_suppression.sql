@@ -13,6 +13,17 @@
 -- Callers pass values, never rows: STABLE, so it sees the statement's snapshot; PARALLEL SAFE.
 -- Changing the argument list needs a DROP FUNCTION of the old one first, and every caller below
 -- (sql/functions/2x_*.sql, sql/queries/*.sql) changes with it.
+-- The domain half of the rule for one block: whether a block of p_domain (with its subdomains when
+-- p_include_subdomains) covers the address p_email, its domain taken and compared as above. Used by
+-- optin_suppressed and by the query that ends the subscriptions a new block covers.
+CREATE OR REPLACE FUNCTION optin_domain_block_covers(p_domain text, p_include_subdomains boolean,
+                                                     p_email text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT a.domain = lower(p_domain)
+      OR (p_include_subdomains AND right(a.domain, length(lower(p_domain)) + 1) = '.' || lower(p_domain))
+  FROM rtrim(lower(substring(p_email FROM '@([^@]*)$')), '.') AS a(domain)
+$$;
+
 CREATE OR REPLACE FUNCTION optin_suppressed(p_email text, p_email_hash text, p_list_id bigint)
 RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT EXISTS (SELECT 1 FROM suppressions s
@@ -22,5 +33,5 @@ RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
                  WHERE lower(d.domain) = ANY (ARRAY(
                          SELECT array_to_string(p.labels[i:], '.')
                          FROM string_to_array(a.domain, '.') AS p(labels), generate_subscripts(p.labels, 1) AS i))
-                   AND (d.include_subdomains OR lower(d.domain) = a.domain))
+                   AND optin_domain_block_covers(d.domain, d.include_subdomains, p_email))
 $$;

@@ -17,11 +17,15 @@ WITH next AS (
 ), dropped AS (
   DELETE FROM mail_outbox WHERE id IN (SELECT id FROM next WHERE blocked) RETURNING id
 )
-SELECT id, kind, subscription_id, email_hash, recipient, message_id, message, attempts, blocked
+SELECT id, kind, subscription_id, email_hash, recipient, message_id, message, attempts, blocked,
+       -- A confirmation mail's token hashes: what the dossier's redacted copy replaces (V051).
+       CASE WHEN kind = 'confirmation' THEN
+         (SELECT string_agg(t.token_hash, ',') FROM confirmation_tokens t
+          WHERE t.subscription_id = next.subscription_id) END AS token_hashes
 FROM next
 
 -- name: mark-mail-sent
--- Deletes a sent mail; for a confirmation mail also records the consent event (Message-ID, SHA-256 of the mail as sent, $2) and the subscription's last_confirmation_mail.
+-- Deletes a sent mail; for a confirmation mail also records the consent event (Message-ID, SHA-256 of the mail as sent, $2; the mail with its token redacted, $3, and that form's SHA-256, $4, both may be NULL) and the subscription's last_confirmation_mail.
 WITH gone AS (
   DELETE FROM mail_outbox WHERE id = $1 RETURNING kind, subscription_id, email_hash, message_id
 ), sub AS (
@@ -31,9 +35,9 @@ WITH gone AS (
   RETURNING s.id, s.subscriber_id, s.list_id, gone.email_hash, gone.message_id
 )
 INSERT INTO consent_events (subscriber_id, subscription_id, list_id, email_hash, kind, channel,
-                            message_id, mail_sha256)
+                            message_id, mail_sha256, mail_redacted, mail_redacted_sha256)
 SELECT subscriber_id, id, list_id, email_hash, 'confirmation_mail_sent'::consent_event_kind, 'mail',
-       message_id, $2::text
+       message_id, $2::text, $3::text, $4::text
 FROM sub
 
 -- name: mark-mail-failed

@@ -10,5 +10,5 @@ SELECT
   (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::double precision
    FROM sync_outbox WHERE dead_at IS NULL) AS sync_oldest_seconds,
   (SELECT coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::double precision
-   FROM sync_outbox WHERE action IN ('deactivate_receiver', 'blacklist_add', 'delete_receiver'))
+   FROM sync_outbox WHERE optin_is_withdrawal(action))
     AS unsubscribe_pending_oldest_seconds

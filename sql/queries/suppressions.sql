@@ -86,8 +86,7 @@ ON CONFLICT (domain) DO UPDATE SET include_subdomains = EXCLUDED.include_subdoma
 -- entries). Lifting the block later resubscribes nobody. Returns ended subscriptions and addresses.
 WITH hit AS (
   SELECT u.id, u.email, u.email_hash FROM subscribers u
-  WHERE split_part(u.email, '@', 2) = $1
-     OR ($2 AND right(split_part(u.email, '@', 2), length($1) + 1) = '.' || $1)
+  WHERE optin_domain_block_covers($1, $2, u.email)
 ), old AS (
   SELECT s.id, s.status, s.list_id, h.id AS subscriber_id, h.email, h.email_hash
   FROM subscriptions s JOIN hit h ON h.id = s.subscriber_id

@@ -66,7 +66,7 @@ SELECT (SELECT count(*) FROM sync_outbox WHERE dead_at IS NULL),
        coalesce(st.last_error, ''),
        coalesce(to_char(st.last_pull_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
        coalesce((SELECT extract(epoch FROM now() - min(occurred_at))::bigint FROM sync_outbox
-                 WHERE action IN ('deactivate_receiver', 'blacklist_add', 'delete_receiver')), 0)
+                 WHERE optin_is_withdrawal(action)), 0)
 FROM sync_state st
 
 -- name: sync-dead-letters

@@ -146,3 +146,43 @@ TEST_CASE("the SQL rule probes the domain index, not every blocked domain", "[su
   CHECK(n.exec1("EXECUTE domain_half('a@x.d6.example.net')")[0].as<bool>());
   CHECK_FALSE(n.exec1("EXECUTE domain_half('a@x.d5.example.net')")[0].as<bool>());
 }
+
+// Blocking a domain ends the subscriptions of exactly the addresses optin_suppressed then blocks,
+// whatever their case or trailing dot (the query once compared split_part, case-sensitively).
+TEST_CASE("a new domain block ends the subscriptions the SQL rule blocks", "[suppressions][db]") {
+  struct Case {
+    const char* block;  // as kDomainCases: "*.example.com" = with subdomains
+    const char* address;
+    bool ended;
+  };
+  const Case cases[] = {
+      {"example.com", "a@example.com", true},        {"example.com", "a@Example.COM", true},
+      {"EXAMPLE.com", "a@example.com", true},        {"example.com", "a@example.com.", true},
+      {"example.com", "a@mail.example.com", false},  {"*.example.com", "a@Mail.Example.com", true},
+      {"*.example.com", "a@x.y.EXAMPLE.com.", true}, {"*.example.com", "a@example.com", true},
+      {"*.example.com", "a@badexample.com", false},  {"*.mail.example.com", "a@example.com", false},
+      {"example.com", "a@example.org", false},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.block, c.address);
+    TestDatabase db;
+    const std::string list = db.Scalar("SELECT id FROM lists WHERE slug = 'newsletter'");
+    const std::string subscriber =
+        db.Scalar("INSERT INTO subscribers (email, email_hash) VALUES ('" + std::string(c.address) +
+                  "', '" + Sha256Hex(c.address) + "') RETURNING id");
+    db.Exec("INSERT INTO subscriptions (subscriber_id, list_id, status, language) VALUES (" +
+            subscriber + ", " + list + ", 'pending', 'de')");
+    DomainSuppression d;
+    std::string b = c.block;
+    d.include_subdomains = b.rfind("*.", 0) == 0;
+    d.domain = d.include_subdomains ? b.substr(2) : b;
+    auto pool = db.MakePool(1);
+    SuppressionStore store(*pool);
+    auto counts = store.AddDomain(d, "test");
+    REQUIRE(counts.ok());
+    CHECK(SqlSuppressed(db, c.address, Sha256Hex(c.address), list) == c.ended);
+    CHECK(counts->subscriptions == (c.ended ? 1 : 0));
+    CHECK(db.Scalar("SELECT status FROM subscriptions WHERE subscriber_id = " + subscriber) ==
+          (c.ended ? "unsubscribed" : "pending"));
+  }
+}

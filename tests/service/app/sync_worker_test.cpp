@@ -24,7 +24,7 @@ using Kind = SyncOutcome::Kind;
 
 SyncItem Upsert(const std::string& email, int attempts = 0) {
   SyncItem i;
-  i.action = "upsert_receiver";
+  i.action = SyncAction::kUpsertReceiver;
   i.email = email;
   i.group_id = "42";
   i.status = "confirmed";
@@ -36,7 +36,7 @@ SyncItem Upsert(const std::string& email, int attempts = 0) {
 
 SyncItem Other(const std::string& action, const std::string& email, int attempts = 0) {
   SyncItem i;
-  i.action = action;
+  i.action = *optin::ParseSyncAction(action);
   i.email = email;
   i.group_id = "42";
   i.attempts = attempts;
