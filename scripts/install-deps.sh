@@ -3,8 +3,11 @@
 # Usage: scripts/install-deps.sh [--with-bench] [--with-browser] [--with-fuzz] [--with-format]
 set -euo pipefail
 
-# --with-browser and --with-fuzz packages are optional: when they cannot be installed the browser
-# test or the fuzz smoke test skips (with a message) instead of the whole test command failing.
+# --with-browser, --with-fuzz and --with-format packages are optional: when they cannot be installed
+# the tests needing them skip (with a message) instead of the whole test command failing — except
+# under CI=true, where a missing tool is a failure (here and in those tests).
+# --with-browser: Debian chromium, nodejs and npm (tests/browser installs playwright-core and
+# axe-core from its package-lock.json with `npm ci`; scripts/test.sh does that).
 packages=(build-essential cmake pkg-config libcpp-httplib-dev libpqxx-dev libcurl4-openssl-dev
           libssl-dev catch2 nlohmann-json3-dev libidn2-dev postgresql-15 python3-aiosmtpd
           python3-yaml ca-certificates curl openssl)
@@ -43,5 +46,11 @@ fi
 if [ ${#missing_optional[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing_optional[*]}" >&2
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_optional[@]}" >/dev/null \
-    || echo "install-deps: could not install ${missing_optional[*]}; the tests needing them will be skipped" >&2
+    || {
+      if [ "${CI:-}" = "true" ]; then
+        echo "install-deps: could not install ${missing_optional[*]} (CI=true: failing)" >&2
+        exit 1
+      fi
+      echo "install-deps: could not install ${missing_optional[*]}; the tests needing them will be skipped" >&2
+    }
 fi

@@ -23,7 +23,8 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh --with-browser --with-bench --with-fuzz --with-format  # wrk/pgbench for bench:smoke, clang for fuzz:smoke
-if [ ! -d tests/browser/node_modules/playwright-core ] && command -v npm >/dev/null; then
+if { [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; } \
+   && command -v npm >/dev/null; then
   (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) \
     || echo "test.sh: npm ci in tests/browser failed; the browser test will be skipped" >&2
 fi

@@ -65,6 +65,8 @@ Result<ConfirmOutcome> SubscriptionStore::Confirm(const std::string& token_hash,
     out.result = ConfirmResult::kAlreadyConfirmed;
   else if (outcome == "expired")
     out.result = ConfirmResult::kExpired;
+  else if (outcome == "suppressed")
+    out.result = ConfirmResult::kSuppressed;
   else if (outcome == "confirmed")
     out.result = ConfirmResult::kConfirmed;
   else
@@ -106,7 +108,17 @@ Result<ConfirmOutcome> SubscriptionStore::PeekConfirmation(const std::string& to
     out = ConfirmOutcome();
     auto r = txn.exec_prepared(kTokenPeek, token_hash);
     if (r.empty()) return Status::Ok();
-    out.result = r[0][0].as<bool>() ? ConfirmResult::kExpired : ConfirmResult::kConfirmed;
+    const std::string decision = r[0][0].c_str();
+    if (decision == "already_confirmed")
+      out.result = ConfirmResult::kAlreadyConfirmed;
+    else if (decision == "expired")
+      out.result = ConfirmResult::kExpired;
+    else if (decision == "suppressed")
+      out.result = ConfirmResult::kSuppressed;
+    else if (decision == "confirmable")
+      out.result = ConfirmResult::kConfirmable;
+    else
+      return Status::Internal("unexpected confirmation decision");
     out.language = r[0][1].c_str();
     out.list = ListFromRow(r[0], 2);
     return Status::Ok();

@@ -22,9 +22,9 @@ class SubscriptionStore {
   // Confirms the subscription behind `token_hash`.
   Result<ConfirmOutcome> Confirm(const std::string& token_hash, const ClientInfo& client);
 
-  // What a confirmation token leads to, without changing anything: kNotFound, kExpired (expired,
-  // spent, or the address suppressed: what Confirm would answer now) or kConfirmed (usable, or its
-  // subscription is already confirmed).
+  // What a confirmation token leads to, without changing anything — the decision Confirm takes
+  // (optin_confirmation_decision): kNotFound, kAlreadyConfirmed, kExpired, kSuppressed, or
+  // kConfirmable (Confirm would confirm it now).
   Result<ConfirmOutcome> PeekConfirmation(const std::string& token_hash);
   // The list and language of a subscription, without changing anything (found = false if none).
   Result<UnsubscribeOutcome> PeekSubscription(int64_t subscription_id);

@@ -90,7 +90,9 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
   cmd.email = *email;
   cmd.email_hash = hash;
   cmd.name = TrimSpaces(in.name);
-  cmd.language = IsSupportedLanguage(in.language) ? in.language : list->language;
+  // The form's language field, else Accept-Language, among the languages the list offers.
+  cmd.language = LanguageCode(ChooseLanguage(in.language, in.accept_language,
+                                             OfferedLanguages(list->language, list->languages)));
   cmd.page_url = Truncate(SanitizedText(in.page_url), kMaxPageUrlBytes);
   cmd.client.ip = StoredIp(in.client.ip, config_.ip_mode);
   cmd.client.user_agent = Truncate(SanitizedText(in.client.user_agent), kMaxUserAgentBytes);

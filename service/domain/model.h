@@ -19,6 +19,10 @@ struct ListInfo {
   std::string consent_text;
   std::string thank_you_url;  // "" = built-in page
   std::string confirmed_url;  // "" = built-in page
+  // The languages a visitor may choose besides `language` (de/nl/en codes); empty = only the
+  // list's own. Read by the list look-ups (list-by-slug, list-all, list-upsert), not by the
+  // queries that return a list along with a subscription.
+  std::vector<std::string> languages;
 };
 
 // What an admin may change on a list (PUT /admin/lists/{slug}); unset fields keep their value.
@@ -30,6 +34,7 @@ struct ListUpdate {
   std::optional<std::string> consent_text;
   std::optional<std::string> thank_you_url;
   std::optional<std::string> confirmed_url;
+  std::optional<std::vector<std::string>> languages;  // codes, validated; {} = only its own
 };
 
 // Where a request came from, as far as the consent ledger records it.
@@ -74,7 +79,17 @@ enum class SignupResult {
   kRestricted,         // restricted address (Art. 18): nothing changed, nothing sent
 };
 
-enum class ConfirmResult { kConfirmed, kAlreadyConfirmed, kExpired, kNotFound };
+// What presenting a confirmation token leads to. kConfirmable only from a peek (the GET page):
+// a POST would confirm now. kSuppressed: the address (or its domain) was suppressed after the
+// mail went out; the link is dead like an expired one.
+enum class ConfirmResult {
+  kConfirmed,
+  kAlreadyConfirmed,
+  kExpired,
+  kSuppressed,
+  kNotFound,
+  kConfirmable
+};
 
 struct ConfirmOutcome {
   ConfirmResult result = ConfirmResult::kNotFound;

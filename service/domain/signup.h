@@ -15,7 +15,8 @@ struct SignupInput {
   std::string email;
   std::string list = "newsletter";
   std::string name;
-  std::string language;
+  std::string language;         // the form's `language` field ("" = none)
+  std::string accept_language;  // the request's Accept-Language header
   bool consent_given = false;
   std::string page_url;
   ClientInfo client;        // ip as seen (the service applies OPTIN_IP_MODE)

@@ -1,5 +1,6 @@
 #include "service/http/admin_routes.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "service/base/crypto.h"
@@ -15,6 +16,12 @@ Status BadRequest(const std::string& message) {
   return Status::InvalidArgument("invalid_request", message);
 }
 
+nlohmann::json LanguageCodes(const std::vector<Language>& languages) {
+  nlohmann::json out = nlohmann::json::array();
+  for (Language l : languages) out.push_back(LanguageCode(l));
+  return out;
+}
+
 nlohmann::json ListJson(const ListInfo& l) {
   auto opt = [](const std::string& s) {
     return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
@@ -26,7 +33,8 @@ nlohmann::json ListJson(const ListInfo& l) {
           {"require_consent_checkbox", l.require_consent_checkbox},
           {"consent_text", l.consent_text},
           {"thank_you_url", opt(l.thank_you_url)},
-          {"confirmed_url", opt(l.confirmed_url)}};
+          {"confirmed_url", opt(l.confirmed_url)},
+          {"languages", LanguageCodes(OfferedLanguages(l.language, l.languages))}};
 }
 
 // Reads one optional field of a list update; false (and *error) when its type or value is wrong.
@@ -45,6 +53,20 @@ Status ReadListUpdate(const nlohmann::json& body, ListUpdate* u) {
         return BadRequest("cleverreach_group_id must be between 1 and 9223372036854775807");
       }
       u->cleverreach_group_id = std::to_string(v.get<uint64_t>());
+      continue;
+    }
+    if (k == "languages") {
+      // The set offered; the list's own is always offered, so it need not be named.
+      if (!v.is_array() || v.size() > 3)
+        return BadRequest("languages must be an array of de, nl, en");
+      std::vector<std::string> codes;
+      for (const auto& code : v) {
+        if (!code.is_string() || !IsSupportedLanguage(code.get<std::string>()))
+          return BadRequest("languages must be an array of de, nl, en");
+        if (std::find(codes.begin(), codes.end(), code.get<std::string>()) == codes.end())
+          codes.push_back(code.get<std::string>());
+      }
+      u->languages = codes;
       continue;
     }
     if (k == "slug") continue;

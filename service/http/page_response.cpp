@@ -14,11 +14,20 @@ void RespondPageError(httplib::Response& res, const Status& status, Language lan
   WriteHtml(res, code, code == 404 ? InvalidLinkPage(lang) : ErrorPage(lang, code));
 }
 
-void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status) {
+Language RequestLanguage(const httplib::Request& req) {
+  return VisitorLanguage(req.get_header_value("Accept-Language"));
+}
+
+void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status,
+                  Language lang) {
   if (WantsHtml(req) && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
-    return RespondPageError(res, status, Language::kDe);
+    return RespondPageError(res, status, lang);
   }
   WriteError(res, status);
+}
+
+void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status) {
+  RespondError(req, res, status, RequestLanguage(req));
 }
 
 }  // namespace optin::http

@@ -11,7 +11,13 @@ namespace optin::http {
 
 // An HTML error page with the status's HTTP code (404 gets the "invalid link" page).
 void RespondPageError(httplib::Response& res, const Status& status, Language lang);
-// A page when the client wants HTML, JSON otherwise.
+// A page in `lang` when the client wants HTML, JSON otherwise.
+void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status,
+                  Language lang);
+// The same for a request that belongs to no list or subscription: the page in the visitor's
+// language (Accept-Language, else German).
 void RespondError(const httplib::Request& req, httplib::Response& res, const Status& status);
+// VisitorLanguage of the request's Accept-Language.
+Language RequestLanguage(const httplib::Request& req);
 
 }  // namespace optin::http

@@ -11,8 +11,11 @@
 namespace optin::http {
 namespace {
 
+// `lang` when given, else the visitor's Accept-Language (else German).
 Language PageLanguage(const httplib::Request& req) {
-  return ParseLanguage(req.has_param("lang") ? req.get_param_value("lang") : "");
+  if (req.has_param("lang") && IsSupportedLanguage(req.get_param_value("lang")))
+    return ParseLanguage(req.get_param_value("lang"));
+  return RequestLanguage(req);
 }
 
 std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
@@ -32,13 +35,18 @@ void Request(const PrivacyDeps& d, const httplib::Request& req, httplib::Respons
   }
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
+  // The form's language field, else the visitor's Accept-Language: the mail's and the pages'.
+  const std::string language = IsSupportedLanguage(fields->Get("language"))
+                                   ? fields->Get("language")
+                                   : std::string(LanguageCode(RequestLanguage(req)));
+  const Language lang = ParseLanguage(language);
   bool pow_solved = false;
   Status pow = CheckPow(d.pow, *fields, !client_ok, &pow_solved);
-  if (!pow.ok()) return RespondError(req, res, pow);
-  PrivacyRequestInput in{fields->Get("email"), fields->Get("type"), fields->Get("language"),
+  if (!pow.ok()) return RespondError(req, res, pow, lang);
+  PrivacyRequestInput in{fields->Get("email"), fields->Get("type"), language,
                          fields->Get("format")};
   auto result = d.privacy.Request(in);
-  if (!result.ok()) return RespondError(req, res, result.status());
+  if (!result.ok()) return RespondError(req, res, result.status(), lang);
   if (WantsHtml(req) && !fields->json) {
     res.status = 303;
     return res.set_header("Location", "/privacy/requested?lang=" +

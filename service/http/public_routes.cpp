@@ -39,6 +39,18 @@ std::string SignupPage(const Config& config, const httplib::Request& req,
   return "";
 }
 
+// The languages `list` offers.
+std::vector<Language> Offered(const ListInfo& list) {
+  return OfferedLanguages(list.language, list.languages);
+}
+
+// A page of a list (form, thank-you page) or a signup's error: `requested` (form field or `lang`
+// parameter) or Accept-Language among the list's languages — the choice the signup records.
+Language ListPageLanguage(const ListInfo& list, const std::string& requested,
+                          const httplib::Request& req) {
+  return ChooseLanguage(requested, req.get_header_value("Accept-Language"), Offered(list));
+}
+
 std::string TokenOf(const httplib::Request& req, const RequestFields& fields) {
   std::string token = fields.Get("token");
   if (token.empty() && req.has_param("token")) token = req.get_param_value("token");
@@ -57,14 +69,19 @@ void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Respon
   }
   auto fields = ParseRequestFields(req);
   if (!fields.ok()) return RespondError(req, res, fields.status());
+  std::string slug = fields->Get("list").empty() ? "newsletter" : fields->Get("list");
+  // Every page this request gets is in the signup's language (the list's choice).
+  auto list = d.subscriptions.List(slug);
+  Language lang =
+      list.ok() ? ListPageLanguage(*list, fields->Get("language"), req) : RequestLanguage(req);
   bool pow_solved = false;
   Status pow = CheckPow(d.pow, *fields, !client_ok, &pow_solved);
-  if (!pow.ok()) return RespondError(req, res, pow);
-  std::string slug = fields->Get("list").empty() ? "newsletter" : fields->Get("list");
+  if (!pow.ok()) return RespondError(req, res, pow, lang);
   auto accepted = [&](const std::string& list_slug) {
     if (!html) return WriteJson(res, 202, {{"status", "pending"}});
-    auto list = d.subscriptions.List(list_slug);
     std::string location = "/subscribed?list=" + list_slug;
+    if (list.ok() && Offered(*list).size() > 1)
+      location += "&lang=" + std::string(LanguageCode(lang));
     if (list.ok() && !list->thank_you_url.empty())
       location = list->thank_you_url;
     else if (!list.ok())
@@ -75,34 +92,67 @@ void Subscribe(const PublicDeps& d, const httplib::Request& req, httplib::Respon
   // A filled honeypot is a bot: answer as if all went well, store and send nothing.
   if (!fields->Get("website").empty()) return accepted(slug);
   if (!fields->Has("email")) {
-    return RespondError(req, res,
-                        Status::InvalidArgument("invalid_email", "the email field is required"));
+    return RespondError(
+        req, res, Status::InvalidArgument("invalid_email", "the email field is required"), lang);
   }
   SignupInput in;
   in.email = fields->Get("email");
   in.list = slug;
   in.name = fields->Get("name");
   in.language = fields->Get("language");
+  in.accept_language = req.get_header_value("Accept-Language");
   in.consent_given = IsConsentGiven(fields->Get("consent"));
   in.page_url = SignupPage(d.config, req, fields->Get("form_page"), slug);
   in.client.ip = ClientAddress(req, d.config.trusted_proxies);
   in.client.user_agent = req.get_header_value("User-Agent");
   in.pow_solved = pow_solved;
   auto result = d.subscriptions.Subscribe(in);
-  if (!result.ok()) return RespondError(req, res, result.status());
+  if (!result.ok()) return RespondError(req, res, result.status(), lang);
   accepted(slug);
+}
+
+// What a confirmation link leads to, answered the same way whether it was only looked at (GET,
+// from the peek) or presented (POST, from the confirmation): one decision, one rendering.
+// kConfirmable (GET only) shows the button; a confirmed subscription shows the confirmed page (or
+// its list's confirmed_url); an expired or suppressed link answers 410.
+void RespondConfirmOutcome(const httplib::Request& req, httplib::Response& res,
+                           const ConfirmOutcome& outcome, bool html, const std::string& token) {
+  Language lang = ParseLanguage(outcome.language);
+  switch (outcome.result) {
+    case ConfirmResult::kConfirmable:
+      return WriteHtml(res, 200, ConfirmFormPage(lang, outcome.list.name, token),
+                       ConfirmPolicy(outcome.list.confirmed_url));
+    case ConfirmResult::kExpired:
+    case ConfirmResult::kSuppressed:
+      if (!html) {
+        return WriteError(
+            res,
+            Status::Gone("expired", "this confirmation link has expired; please sign up again"));
+      }
+      // A suppressed address gets no offer to sign up again: no mail would come.
+      return WriteHtml(
+          res, 410,
+          ConfirmExpiredPage(
+              lang, outcome.result == ConfirmResult::kExpired ? "/form/" + outcome.list.slug : ""));
+    case ConfirmResult::kConfirmed:
+    case ConfirmResult::kAlreadyConfirmed:
+      if (!html) return WriteJson(res, 200, {{"status", "confirmed"}});
+      if (!outcome.list.confirmed_url.empty()) {
+        res.status = 303;
+        return res.set_header("Location", outcome.list.confirmed_url);
+      }
+      return WriteHtml(res, 200, ConfirmedPage(lang, outcome.list.name));
+    case ConfirmResult::kNotFound:
+      break;
+  }
+  RespondError(req, res, Status::NotFound("invalid_token", "this confirmation link is not valid"));
 }
 
 void ConfirmPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   std::string token = req.get_param_value("token");
   auto peek = d.subscriptions.PeekConfirmation(token);
-  if (!peek.ok()) return RespondPageError(res, peek.status(), Language::kDe);
-  Language lang = ParseLanguage(peek->language);
-  if (peek->result == ConfirmResult::kExpired) {
-    return WriteHtml(res, 410, ConfirmExpiredPage(lang, "/form/" + peek->list.slug));
-  }
-  WriteHtml(res, 200, ConfirmFormPage(lang, peek->list.name, token),
-            ConfirmPolicy(peek->list.confirmed_url));
+  if (!peek.ok()) return RespondPageError(res, peek.status(), RequestLanguage(req));
+  RespondConfirmOutcome(req, res, *peek, true, token);
 }
 
 void Confirm(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
@@ -110,27 +160,16 @@ void Confirm(const PublicDeps& d, const httplib::Request& req, httplib::Response
   if (!fields.ok()) return RespondError(req, res, fields.status());
   ClientInfo client{ClientAddress(req, d.config.trusted_proxies),
                     req.get_header_value("User-Agent")};
-  auto outcome = d.subscriptions.Confirm(TokenOf(req, *fields), client);
+  std::string token = TokenOf(req, *fields);
+  auto outcome = d.subscriptions.Confirm(token, client);
   if (!outcome.ok()) return RespondError(req, res, outcome.status());
-  Language lang = ParseLanguage(outcome->language);
-  bool html = WantsHtml(req) && !fields->json;
-  if (outcome->result == ConfirmResult::kExpired) {
-    if (html) return WriteHtml(res, 410, ConfirmExpiredPage(lang, "/form/" + outcome->list.slug));
-    return WriteError(
-        res, Status::Gone("expired", "this confirmation link has expired; please sign up again"));
-  }
-  if (!html) return WriteJson(res, 200, {{"status", "confirmed"}});
-  if (!outcome->list.confirmed_url.empty()) {
-    res.status = 303;
-    return res.set_header("Location", outcome->list.confirmed_url);
-  }
-  WriteHtml(res, 200, ConfirmedPage(lang, outcome->list.name));
+  RespondConfirmOutcome(req, res, *outcome, WantsHtml(req) && !fields->json, token);
 }
 
 void UnsubscribePage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   std::string token = req.get_param_value("token");
   auto peek = d.subscriptions.PeekUnsubscribe(token);
-  if (!peek.ok()) return RespondPageError(res, peek.status(), Language::kDe);
+  if (!peek.ok()) return RespondPageError(res, peek.status(), RequestLanguage(req));
   WriteHtml(res, 200, UnsubscribeFormPage(ParseLanguage(peek->language), peek->list.name, token));
 }
 
@@ -152,20 +191,27 @@ void Unsubscribe(const PublicDeps& d, const httplib::Request& req, httplib::Resp
 void ThanksPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto list =
       d.subscriptions.List(req.has_param("list") ? req.get_param_value("list") : "newsletter");
-  if (!list.ok())
-    return WriteHtml(res, 200, SubscribeThanksPage(Language::kDe, ""), FormPolicy(d.config, ""));
-  WriteHtml(res, 200, SubscribeThanksPage(ParseLanguage(list->language), list->name),
-            FormPolicy(d.config, ""));
+  if (!list.ok()) {
+    return WriteHtml(res, 200, SubscribeThanksPage(RequestLanguage(req), ""),
+                     FormPolicy(d.config, ""));
+  }
+  WriteHtml(
+      res, 200,
+      SubscribeThanksPage(ListPageLanguage(*list, req.get_param_value("lang"), req), list->name),
+      FormPolicy(d.config, ""));
 }
 
+// GET /form/{list}[?lang=xx]: in `lang` or the visitor's Accept-Language when the list offers
+// it, else the list's own; the form's hidden language field carries the choice to the signup.
 void FormPage(const PublicDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto list = d.subscriptions.List(req.matches[1]);
-  if (!list.ok()) return RespondPageError(res, list.status(), Language::kDe);
-  WriteHtml(res, 200,
-            SignupFormPage(ParseLanguage(list->language), list->slug, list->name, "/subscribe",
-                           list->require_consent_checkbox, list->consent_text, PowWidgetFor(d.pow),
-                           d.config.public_url + "/form/" + list->slug),
-            FormPolicy(d.config, list->thank_you_url));
+  if (!list.ok()) return RespondPageError(res, list.status(), RequestLanguage(req));
+  WriteHtml(
+      res, 200,
+      SignupFormPage(ListPageLanguage(*list, req.get_param_value("lang"), req), list->slug,
+                     list->name, "/subscribe", list->require_consent_checkbox, list->consent_text,
+                     PowWidgetFor(d.pow), d.config.public_url + "/form/" + list->slug),
+      FormPolicy(d.config, list->thank_you_url));
   if (d.pow.mode() != PowMode::kOff) AllowPowSolver(res);
 }
 

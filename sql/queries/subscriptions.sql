@@ -29,20 +29,11 @@ FOR UPDATE OF s
 SELECT id, email_hash FROM subscribers WHERE email = $1 FOR NO KEY UPDATE
 
 -- name: confirmation-token-peek
--- What a confirmation link leads to, read-only (GET pages change nothing): expired exactly when
--- optin_confirm would answer 'expired' now (spent, out of date, no longer pending, or suppressed).
-SELECT s.status <> 'confirmed'
-         AND (t.expires_at < now() OR t.used_at IS NOT NULL OR s.status <> 'pending'
-              OR optin_suppressed(u.email, u.email_hash, s.list_id))
-         AS expired,
-       s.language, l.id, l.slug, l.name, l.language, coalesce(l.cleverreach_group_id, ''),
-       l.require_consent_checkbox, l.consent_text, coalesce(l.thank_you_url, ''),
-       coalesce(l.confirmed_url, '')
-FROM confirmation_tokens t
-JOIN subscriptions s ON s.id = t.subscription_id
-JOIN subscribers u ON u.id = s.subscriber_id
-JOIN lists l ON l.id = s.list_id
-WHERE t.token_hash = $1
+-- What a confirmation link leads to, read-only (GET pages change nothing): the decision
+-- optin_confirm takes (sql/functions/30_confirm.sql), so the page shows what the POST answers.
+SELECT decision, language, list_id, list_slug, list_name, list_language, list_group,
+       list_requires_checkbox, list_consent_text, list_thank_you_url, list_confirmed_url
+FROM optin_confirmation_decision($1)
 
 -- name: subscription-peek
 -- The list and language of a subscription, read-only.

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The browser test (CTest "browser:double-opt-in"): starts the real optin binary against a fresh
 # database on the PostgreSQL that scripts/test.sh started, runs double_opt_in.mjs in headless
-# Debian chromium, and tears everything down. Exits 77 (CTest: skipped) with "skipped: ..." when
-# chromium, node or playwright-core cannot be had.
+# Debian chromium, and tears everything down. When chromium, node or the npm packages cannot be
+# had it exits 77 (CTest: skipped) with "skipped: ...", except under CI=true, where a missing
+# tool is a failure (exit 1, "FAIL: ...").
 #   tests/browser/run.sh OPTIN_BINARY [--update-docs]   (--update-docs: screenshots into docs/screenshots)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 binary=${1:?usage: run.sh OPTIN_BINARY [--update-docs]}
-skip() { echo "skipped: $*"; exit 77; }
+skip() {
+  if [ "${CI:-}" = "true" ]; then echo "FAIL: $* (CI=true: a missing tool is a failure)"; exit 1; fi
+  echo "skipped: $*"; exit 77
+}
 
 [ -x /usr/bin/chromium ] || skip "Debian chromium is not installed (scripts/install-deps.sh --with-browser)"
 command -v node >/dev/null || skip "node is not installed (scripts/install-deps.sh --with-browser)"
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   command -v npm >/dev/null || skip "npm is not installed (scripts/install-deps.sh --with-browser)"
   (cd "$here" && npm ci --no-audit --no-fund >&2) || skip "npm ci in tests/browser failed (is the npm registry reachable?)"
 fi

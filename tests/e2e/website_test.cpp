@@ -102,6 +102,7 @@ TEST_CASE("an admin's thank-you and confirmed URLs must be https (http only on l
 TEST_CASE("the signup record: page, IP, user agent, consent text shown, language, channel",
           "[e2e][db]") {
   OptinFixture f;
+  REQUIRE(f.Admin("PUT", "/admin/lists/newsletter", {{"languages", {"de", "en"}}})->status == 200);
   // 1. The built-in form, posted as a browser does with Referrer-Policy: no-referrer: the form's
   //    hidden form_page field names the page; the consent hash is of the words the form showed.
   auto page = f.client().Get("/form/newsletter");
