@@ -25,6 +25,8 @@ const QueryName kRequestsOf("privacy-requests-of-address");
 const QueryName kLiveLists("subscription-lists-of-subscriber");
 const QueryName kSubscriberByEmail("subscriber-by-email");
 const QueryName kInsertCompleted("privacy-request-insert-completed");
+const QueryName kRestrict("restriction-apply");
+const QueryName kLiftRestriction("restriction-lift");
 
 // Reads a token row (see privacy.sql) into `t`; false when the token is unknown.
 bool ReadTicket(const pqxx::result& r, PrivacyTicket* t, int64_t* id, std::string* email) {
@@ -79,6 +81,14 @@ class TxnPrivacyActions : public PrivacyActions {
   int64_t LiftSuppressions() override { return LiftSuppressionsInTxn(txn_, email_, "privacy"); }
   int64_t Unsubscribe() override {
     return optin::Unsubscribe(txn_, email_, options_.unsubscribe_scope);
+  }
+  int64_t Restrict() override {
+    auto n = txn_.exec_prepared1(kRestrict, AddressHash(email_), "privacy", "{}")[0].as<int64_t>();
+    return n < 0 ? 0 : n;
+  }
+  int64_t LiftRestriction() override {
+    return txn_.exec_prepared1(kLiftRestriction, AddressHash(email_), "privacy", "{}")[0]
+        .as<int64_t>();
   }
 
  private:
@@ -163,6 +173,18 @@ Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash, cons
   });
   if (!s.ok()) return s;
   return t;
+}
+
+Result<int64_t> PrivacyStore::LiftRestriction(const std::string& email,
+                                              const std::string& channel) {
+  int64_t resumed = -1;
+  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+    resumed =
+        txn.exec_prepared1(kLiftRestriction, AddressHash(email), channel, "{}")[0].as<int64_t>();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return resumed;
 }
 
 Result<ErasureCounts> PrivacyStore::Erase(const std::string& email, const AdminAction* admin) {

@@ -60,6 +60,10 @@ class PrivacyStore {
   using CarryFn = std::function<PrivacyDone(PrivacyRequestType type, PrivacyActions& actions)>;
   Result<PrivacyTicket> CarryOut(const std::string& token_hash, const CarryFn& carry);
 
+  // Lifts the restriction of a normalised address (admin, channel `channel`): the subscriptions
+  // resumed, -1 when it was not restricted.
+  Result<int64_t> LiftRestriction(const std::string& email, const std::string& channel);
+
   // Erasure without a verification mail (admin); recorded as a completed request and, with
   // `admin`, audited (admin_audit) in the same transaction.
   Result<ErasureCounts> Erase(const std::string& email, const AdminAction* admin = nullptr);

@@ -36,6 +36,7 @@ Result<SignupResult> SubscriptionStore::Signup(const SignupCommand& cmd, const P
   });
   if (!s.ok()) return s;
   if (outcome == "suppressed") return SignupResult::kSuppressed;
+  if (outcome == "restricted") return SignupResult::kRestricted;
   if (outcome == "already_confirmed") return SignupResult::kAlreadyConfirmed;
   if (outcome == "throttled") return SignupResult::kPendingThrottled;
   if (outcome == "mail_queued") return SignupResult::kPendingMailQueued;

@@ -23,6 +23,7 @@ const QueryName kDomainEnd("domain-suppression-end-subscriptions");
 const QueryName kDomainsAll("domain-suppressions-all");
 const QueryName kEntriesOf("suppressions-of-address");
 const QueryName kListsByGroup("lists-by-group");
+const QueryName kIsRestriction("pulled-unsubscribe-is-restriction");
 
 // The first 16 hex digits of a lower-case hex string as a number (shorter input: zero-padded).
 uint64_t HexPrefix(const std::string& hex) {
@@ -58,6 +59,11 @@ Result<bool> SuppressionStore::RecordCleverReachUnsubscribe(const std::string& e
   Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
     applied = !txn.exec_prepared(kPulledMark, group_id, AddressHash(email), deactivated).empty();
     if (!applied) return Status::Ok();
+    // Our own deactivation for a restriction (Art. 18) is no unsubscribe: marked, not applied.
+    if (txn.exec_prepared1(kIsRestriction, AddressHash(email), deactivated)[0].as<bool>()) {
+      applied = false;
+      return Status::Ok();
+    }
     auto lists = txn.exec_prepared(kListsByGroup, group_id);
     if (scope == UnsubscribeScope::kGlobal || lists.empty()) {
       SuppressAddressInTxn(txn, email, 0, "cleverreach", "unsubscribed at CleverReach");

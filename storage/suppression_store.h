@@ -33,7 +33,8 @@ class SuppressionStore : public UnsubscribeRecorder {
 
   // An unsubscribe made on CleverReach's side for `group_id` at `deactivated` (unix s): suppressed
   // per `scope` for every list synced to that group. Applied exactly once per (group, address,
-  // time), also across processes: true when it was applied now, false when it had been before.
+  // time), also across processes: true when it was applied now, false when it had been before
+  // or when the deactivation is the one a restriction of the address caused.
   Result<bool> RecordCleverReachUnsubscribe(const std::string& email, const std::string& group_id,
                                             int64_t deactivated, UnsubscribeScope scope) override;
 

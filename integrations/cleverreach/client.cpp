@@ -85,6 +85,12 @@ Status CleverReachClient::DeactivateReceiver(int64_t group_id, const std::string
       .status();
 }
 
+Status CleverReachClient::ActivateReceiver(int64_t group_id, const std::string& email) {
+  return CallJson("PUT",
+                  GroupPath(group_id) + "/receivers/" + transport_.Escape(email) + "/activate")
+      .status();
+}
+
 Status CleverReachClient::DeleteReceiverFromGroup(int64_t group_id, const std::string& email) {
   return OkIf(CallJson("DELETE", GroupPath(group_id) + "/receivers/" + transport_.Escape(email)),
               StatusCode::kNotFound);

@@ -73,6 +73,8 @@ class CleverReachApi {
                                                const std::vector<Receiver>& rows) = 0;
   // NotFound when the address is not in the group.
   virtual Status DeactivateReceiver(int64_t group_id, const std::string& email) = 0;
+  // Revives a deactivated receiver (a restriction lifted). NotFound when not in the group.
+  virtual Status ActivateReceiver(int64_t group_id, const std::string& email) = 0;
   // Idempotent: not in the group (404) is success.
   virtual Status DeleteReceiverFromGroup(int64_t group_id, const std::string& email) = 0;
   // Idempotent: already gone (404) is success.
@@ -101,6 +103,7 @@ class CleverReachClient : public CleverReachApi {
   Result<UpsertResult> UpsertReceivers(int64_t group_id,
                                        const std::vector<Receiver>& rows) override;
   Status DeactivateReceiver(int64_t group_id, const std::string& email) override;
+  Status ActivateReceiver(int64_t group_id, const std::string& email) override;
   Status DeleteReceiverFromGroup(int64_t group_id, const std::string& email) override;
   Status DeleteReceiver(const std::string& email) override;
   Status BlacklistAdd(const std::string& email, const std::string& comment) override;

@@ -47,6 +47,15 @@ PrivacyDone CarryOutPrivacyRequest(PrivacyRequestType type, PrivacyActions& acti
       done.changed = actions.Unsubscribe();
       done.outcome["subscriptions_ended"] = done.changed;
       break;
+    case PrivacyRequestType::kRestriction:
+      done.changed = actions.Restrict();
+      done.outcome["subscriptions_restricted"] = done.changed;
+      break;
+    case PrivacyRequestType::kLiftRestriction:
+      done.changed = actions.LiftRestriction();
+      done.outcome["was_restricted"] = done.changed >= 0;
+      done.outcome["subscriptions_resumed"] = done.changed < 0 ? 0 : done.changed;
+      break;
   }
   return done;
 }
@@ -57,7 +66,8 @@ Result<PrivacyRequestResult> PrivacyService::Request(const PrivacyRequestInput& 
   auto type = ParsePrivacyType(in.type);
   if (!type)
     return Status::InvalidArgument("invalid_request",
-                                   "type must be access, erasure, objection or unsubscribe");
+                                   "type must be access, erasure, objection, unsubscribe, "
+                                   "restriction or lift_restriction");
   auto format = ParseExportFormat(in.format);
   if (!format) return Status::InvalidArgument("invalid_request", "format must be json or csv");
   auto result = store_.Request(
@@ -94,6 +104,15 @@ Result<PrivacyTicket> PrivacyService::Confirm(const std::string& token) {
   auto ticket = ToResult(store_.CarryOut(hash, CarryOutPrivacyRequest));
   if (ticket.ok()) LogInfo("privacy_request_completed", {{"type", PrivacyTypeName(ticket->type)}});
   return ticket;
+}
+
+Result<int64_t> PrivacyService::LiftRestrictionByAdmin(const std::string& email) {
+  auto normalized = NormalizeAddress(email);
+  if (!normalized.ok()) return normalized.status();
+  auto resumed = store_.LiftRestriction(*normalized, "admin");
+  if (resumed.ok() && *resumed >= 0)
+    LogInfo("restriction_lifted", {{"channel", "admin"}, {"subscriptions", *resumed}});
+  return resumed;
 }
 
 Result<ErasureCounts> PrivacyService::EraseByAdmin(const std::string& email,

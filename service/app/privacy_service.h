@@ -16,14 +16,15 @@ namespace optin {
 
 struct PrivacyRequestInput {
   std::string email;
-  std::string type;      // access, erasure, objection, unsubscribe
+  std::string type;      // access, erasure, objection, unsubscribe, restriction, lift_restriction
   std::string language;  // optional: de, nl, en
   std::string format;    // optional: the access export's format, json (default) or csv
 };
 
 // Which request kind does what: access changes nothing (the ticket gets the export), erasure
 // deletes everything about the address, objection lifts its suppressions, unsubscribe ends its
-// subscriptions and suppresses it. Called by PrivacyStore::CarryOut inside the transaction.
+// subscriptions and suppresses it, restriction pauses them (Art. 18) and lift_restriction resumes
+// them. Called by PrivacyStore::CarryOut inside the transaction.
 PrivacyDone CarryOutPrivacyRequest(PrivacyRequestType type, PrivacyActions& actions);
 
 class PrivacyService {
@@ -41,6 +42,10 @@ class PrivacyService {
   Result<PrivacyTicket> Peek(const std::string& token);
   // Carries the verified request out; the same errors as Peek.
   Result<PrivacyTicket> Confirm(const std::string& token);
+
+  // DELETE /admin/restrictions: lifts a restriction (Art. 18) without verification; the
+  // subscriptions resumed, -1 when the address was not restricted. invalid_email for a bad address.
+  Result<int64_t> LiftRestrictionByAdmin(const std::string& email);
 
   // DELETE /admin/subscribers: erasure without verification, audited as `admin`'s action
   // "subscriber.erase". invalid_email for a bad address.

@@ -106,7 +106,8 @@ Result<SignupResult> SubscriptionService::Subscribe(const SignupInput& in) {
   if (!mail.ok()) return mail.status();
   auto result = subscriptions_.Signup(cmd, *mail);
   if (result.ok()) {
-    static const char* kNames[] = {"mail_queued", "throttled", "already_confirmed", "suppressed"};
+    static const char* kNames[] = {"mail_queued", "throttled", "already_confirmed", "suppressed",
+                                   "restricted"};
     LogInfo("signup", {{"address", AddressTag(cmd.email)},
                        {"list", list->slug},
                        {"outcome", kNames[static_cast<int>(*result)]}});

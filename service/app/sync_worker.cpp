@@ -159,8 +159,12 @@ std::vector<SyncOutcome> SyncWorker::Deliver(const std::vector<SyncItem>& items)
   halt_ = milliseconds(0);
   for (size_t i = 0; i < items.size(); ++i) {
     const SyncItem& item = items[i];
+    if (item.action == SyncAction::kActivateReceiver && item.status != "confirmed") {
+      out[i] = Delivered();  // obsolete: restricted again, unsubscribed or erased since
+      continue;
+    }
     if (item.action == SyncAction::kUpsertReceiver) {
-      // Obsolete: unsubscribed or erased since, or the list is no longer synced.
+      // Obsolete: unsubscribed, restricted or erased since, or the list is no longer synced.
       if (item.status != "confirmed" || item.group_id.empty())
         out[i] = Delivered();
       else
@@ -201,6 +205,13 @@ Status SyncWorker::Send(const SyncItem& item) {
     Status s = api_->DeactivateReceiver(*gid, item.email);
     return s.code() == StatusCode::kNotFound ? Status::Ok()
                                              : s;  // never arrived there: nothing to do
+  }
+  if (item.action == SyncAction::kActivateReceiver) {
+    auto gid = ParseGroupId(item.group_id);
+    if (!gid.ok()) return gid.status();
+    Status s = api_->ActivateReceiver(*gid, item.email);
+    // Never arrived there: the upsert queued after it creates the receiver active.
+    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;
   }
   if (item.action == SyncAction::kBlacklistAdd)
     return api_->BlacklistAdd(item.email, "optin: unsubscribed");

@@ -76,6 +76,7 @@ enum class SignupResult {
   kPendingThrottled,   // pending, but a mail went out less than 10 minutes ago
   kAlreadyConfirmed,   // nothing happens, nothing is sent
   kSuppressed,         // suppressed address or domain: nothing stored, nothing sent
+  kRestricted,         // restricted address (Art. 18): nothing changed, nothing sent
 };
 
 // What presenting a confirmation token leads to. kConfirmable only from a peek (the GET page):

@@ -20,6 +20,10 @@ class PrivacyActions {
   // Ends the address's subscriptions and suppresses it (per the unsubscribe scope); returns how
   // many subscriptions ended.
   virtual int64_t Unsubscribe() = 0;
+  // Restricts the address (Art. 18): its live subscriptions are paused; returns how many.
+  virtual int64_t Restrict() = 0;
+  // Lifts its restriction; returns how many subscriptions resumed, -1 when it was not restricted.
+  virtual int64_t LiftRestriction() = 0;
 };
 
 // What an erasure removed, as recorded in a request's outcome.
@@ -31,7 +35,8 @@ struct PrivacyDone {
   bool record_event = true;  // false after an erasure: the address no longer exists
   bool export_data = false;  // access: the ticket gets everything stored about the address
   ErasureCounts erasure;     // erasure
-  int64_t changed = 0;       // objection: entries lifted; unsubscribe: subscriptions ended
+  int64_t changed = 0;       // objection: entries lifted; unsubscribe: subscriptions ended;
+                             // restriction: paused; lift_restriction: resumed
 };
 
 }  // namespace optin

@@ -12,13 +12,18 @@ const char* PrivacyTypeName(PrivacyRequestType type) {
       return "objection";
     case PrivacyRequestType::kUnsubscribe:
       return "unsubscribe";
+    case PrivacyRequestType::kRestriction:
+      return "restriction";
+    case PrivacyRequestType::kLiftRestriction:
+      return "lift_restriction";
   }
   return "access";
 }
 
 std::optional<PrivacyRequestType> ParsePrivacyType(const std::string& text) {
   for (auto t : {PrivacyRequestType::kAccess, PrivacyRequestType::kErasure,
-                 PrivacyRequestType::kObjection, PrivacyRequestType::kUnsubscribe}) {
+                 PrivacyRequestType::kObjection, PrivacyRequestType::kUnsubscribe,
+                 PrivacyRequestType::kRestriction, PrivacyRequestType::kLiftRestriction}) {
     if (text == PrivacyTypeName(t)) return t;
   }
   return std::nullopt;

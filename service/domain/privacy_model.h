@@ -9,7 +9,14 @@
 
 namespace optin {
 
-enum class PrivacyRequestType { kAccess, kErasure, kObjection, kUnsubscribe };
+enum class PrivacyRequestType {
+  kAccess,
+  kErasure,
+  kObjection,
+  kUnsubscribe,
+  kRestriction,      // Art. 18: pause every subscription, keep the data
+  kLiftRestriction,  // ... and resume them
+};
 
 const char* PrivacyTypeName(PrivacyRequestType type);
 std::optional<PrivacyRequestType> ParsePrivacyType(const std::string& text);

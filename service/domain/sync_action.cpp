@@ -12,6 +12,7 @@ const std::pair<SyncAction, const char*> kNames[] = {
     {SyncAction::kBlacklistAdd, "blacklist_add"},
     {SyncAction::kBlacklistRemove, "blacklist_remove"},
     {SyncAction::kDeleteReceiver, "delete_receiver"},
+    {SyncAction::kActivateReceiver, "activate_receiver"},
 };
 
 }  // namespace
@@ -47,6 +48,7 @@ bool IsWithdrawal(SyncAction action) {
       return true;
     case SyncAction::kUpsertReceiver:
     case SyncAction::kBlacklistRemove:
+    case SyncAction::kActivateReceiver:
       return false;
   }
   return false;

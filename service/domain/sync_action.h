@@ -16,6 +16,7 @@ enum class SyncAction {
   kBlacklistAdd,        // email
   kBlacklistRemove,     // email
   kDeleteReceiver,      // email: erasure, receiver deleted everywhere
+  kActivateReceiver,    // subscription_id + group_id: a lifted restriction (V086)
 };
 
 // Every value, in the PostgreSQL type's order.

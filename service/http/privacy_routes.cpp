@@ -111,6 +111,15 @@ void AdminErase(const PrivacyDeps& d, const std::string& admin, const httplib::R
              {"cleverreach_delete_queued", counts->cleverreach_notified}});
 }
 
+void AdminLiftRestriction(const PrivacyDeps& d, const httplib::Request& req,
+                          httplib::Response& res) {
+  auto resumed = d.privacy.LiftRestrictionByAdmin(req.get_param_value("email"));
+  if (!resumed.ok()) return WriteError(res, resumed.status());
+  if (*resumed < 0)
+    return WriteError(res, Status::NotFound("not_found", "this address is not restricted"));
+  WriteJson(res, 200, {{"status", "lifted"}, {"subscriptions_resumed", *resumed}});
+}
+
 }  // namespace
 
 void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
@@ -133,6 +142,8 @@ void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
                 AdminChange(deps.config,
                             [deps](const std::string& admin, const httplib::Request& req,
                                    httplib::Response& res) { AdminErase(deps, admin, req, res); }));
+  server.Handle("DELETE", "/admin/restrictions",
+                AdminOnly(deps.config, bind(AdminLiftRestriction)));
 }
 
 }  // namespace optin::http

@@ -97,6 +97,12 @@ const char* RequestLabel(Language lang, const std::string& type) {
   if (type == "erasure") return Pick(lang, "Löschung", "verwijdering", "erasure");
   if (type == "objection") return Pick(lang, "Widerspruch", "bezwaar", "objection");
   if (type == "unsubscribe") return Pick(lang, "Abmeldung", "afmelding", "unsubscribe");
+  if (type == "restriction")
+    return Pick(lang, "Einschränkung der Verarbeitung", "beperking van de verwerking",
+                "restriction of processing");
+  if (type == "lift_restriction")
+    return Pick(lang, "Aufhebung der Einschränkung", "opheffing van de beperking",
+                "lifting the restriction");
   return nullptr;  // never echo an unknown type
 }
 

@@ -82,6 +82,36 @@ constexpr RequestTexts kRequests[] = {
       "Uw adres is afgemeld voor onze nieuwsbrieven. U ontvangt geen nieuwsbrieven meer van ons.",
       "Your address has been unsubscribed from our newsletters. You will receive no more "
       "newsletters from us."}},
+    {"restriction",
+     {"Einschränkung – meine Daten behalten, aber vorerst nicht mehr verwenden",
+      "Beperking – mijn gegevens bewaren, maar voorlopig niet meer gebruiken",
+      "Restriction – keep my data, but stop using it for now"},
+     {"Wir pausieren alle Anmeldungen Ihrer E-Mail-Adresse: Sie erhalten keine E-Mails mehr von "
+      "uns, auch nicht bei CleverReach, aber Ihre Daten bleiben unverändert gespeichert, bis Sie "
+      "die Einschränkung aufheben lassen.",
+      "Wij pauzeren alle aanmeldingen van uw e-mailadres: u ontvangt geen e-mails meer van ons, "
+      "ook niet via CleverReach, maar uw gegevens blijven ongewijzigd bewaard tot u de beperking "
+      "laat opheffen.",
+      "We pause every subscription of your email address: you will receive no emails from us, "
+      "including through CleverReach, but your data stays stored unchanged until you have the "
+      "restriction lifted."},
+     {"Die Verarbeitung Ihrer Daten ist eingeschränkt: Sie erhalten keine E-Mails mehr von uns, "
+      "Ihre Daten bleiben gespeichert.",
+      "De verwerking van uw gegevens is beperkt: u ontvangt geen e-mails meer van ons, uw "
+      "gegevens blijven bewaard.",
+      "Processing of your data is restricted: you will receive no emails from us, and your data "
+      "stays stored."}},
+    {"lift_restriction",
+     {"Einschränkung aufheben – meine Anmeldungen fortsetzen",
+      "Beperking opheffen – mijn aanmeldingen hervatten",
+      "Lift the restriction – resume my subscriptions"},
+     {"Wir heben die Einschränkung auf: Ihre Anmeldungen laufen dort weiter, wo sie pausiert "
+      "wurden.",
+      "Wij heffen de beperking op: uw aanmeldingen gaan verder waar ze gepauzeerd werden.",
+      "We lift the restriction: your subscriptions continue where they were paused."},
+     {"Die Einschränkung ist aufgehoben; Ihre Anmeldungen laufen weiter.",
+      "De beperking is opgeheven; uw aanmeldingen lopen verder.",
+      "The restriction has been lifted; your subscriptions continue."}},
 };
 
 const char* In(Language lang, const char* const (&texts)[3]) {

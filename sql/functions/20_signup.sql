@@ -1,7 +1,7 @@
 -- The signup transaction as one server-side function (one round trip instead of nine: BEGIN, seven
 -- statements, COMMIT). Each statement sees the latest committed data (READ COMMITTED), and the
 -- function runs atomically as the statement that calls it. Returns the outcome: 'suppressed',
--- 'already_confirmed', 'throttled' or 'mail_queued'. History: V006 (first version), V007 (the second
+-- 'restricted', 'already_confirmed', 'throttled' or 'mail_queued'. History: V006 (first version), V007 (the second
 -- suppression look after the subscriber lock, against a racing unsubscribe; found by the soak
 -- test); since issue 14 the live definition is this file alone.
 --
@@ -18,20 +18,29 @@ DECLARE
   v_subscriber_id bigint;
   v_subscription_id bigint;
   v_status subscription_status;
+  v_restricted boolean;
 BEGIN
   -- A suppressed address is never written or mailed (sql/functions/10_suppression.sql).
   IF optin_suppressed(p_email, p_email_hash, p_list_id) THEN
     RETURN 'suppressed';
   END IF;
 
+  -- A restricted address (Art. 18, 40_restriction.sql) is neither changed nor mailed: not even its
+  -- name is filled in, and no subscription is started or resumed.
   INSERT INTO subscribers AS s (email, email_hash, name) VALUES (p_email, p_email_hash, nullif(p_name, ''))
-  ON CONFLICT (email) DO UPDATE SET name = coalesce(s.name, EXCLUDED.name)
-  RETURNING id INTO v_subscriber_id;
+  ON CONFLICT (email) DO UPDATE SET
+    name = CASE WHEN s.restricted_at IS NOT NULL AND s.restriction_lifted_at IS NULL THEN s.name
+                ELSE coalesce(s.name, EXCLUDED.name) END
+  RETURNING id, restricted_at IS NOT NULL AND restriction_lifted_at IS NULL
+  INTO v_subscriber_id, v_restricted;
 
-  -- The subscriber row is now locked, and every unsubscribe or suppression of this address locks
-  -- it first: look again, so an unsubscribe that committed after the first look is not undone.
+  -- The subscriber row is now locked, and every unsubscribe, suppression or restriction of this
+  -- address locks it first: look again, so one that committed after the first look is not undone.
   IF optin_suppressed(p_email, p_email_hash, p_list_id) THEN
     RETURN 'suppressed';
+  END IF;
+  IF v_restricted THEN
+    RETURN 'restricted';
   END IF;
 
   -- new -> pending; unsubscribed (suppression lifted) -> a fresh pending double opt-in; pending

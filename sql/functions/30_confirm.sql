@@ -19,6 +19,7 @@ RETURNS TABLE (decision text, subscription_id bigint, subscriber_id bigint, emai
 LANGUAGE sql STABLE AS $$
   SELECT CASE
            WHEN s.status = 'confirmed' THEN 'already_confirmed'
+           -- not pending: also a restricted subscription (Art. 18), whose link stays dead
            WHEN t.used_at IS NOT NULL OR t.expires_at < now() OR s.status <> 'pending'
              THEN 'expired'
            WHEN optin_suppressed(u.email, u.email_hash, s.list_id) THEN 'suppressed'

@@ -1,13 +1,15 @@
 -- name: import-classify
 -- Sorts a batch of import rows (arrays: hash, list id, consented_at, address) before anything is
--- written: invalid (consent in the future), suppressed (optin_suppressed, or an unsubscribe after
--- the imported consent), already_subscribed (confirmed, or
+-- written: invalid (consent in the future), suppressed (optin_suppressed, a restricted address,
+-- or an unsubscribe after the imported consent), already_subscribed (confirmed, or
 -- repeated within the batch) or ok. One row per input position (1-based), in order.
 SELECT x.i,
        CASE
          WHEN x.consented_at > now() THEN 'invalid'
          WHEN optin_suppressed(x.email, x.email_hash, x.list_id)
            THEN 'suppressed'
+         -- a restricted address (Art. 18) is not processed: skipped like a suppressed one
+         WHEN u.restricted_at IS NOT NULL AND u.restriction_lifted_at IS NULL THEN 'suppressed'
          WHEN s.status = 'confirmed'
            OR row_number() OVER (PARTITION BY x.email_hash, x.list_id ORDER BY x.i) > 1
            THEN 'already_subscribed'
@@ -40,6 +42,7 @@ WITH input AS (
   FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::int[])
          AS x(email_hash, list_id, consented_at, source, i)
   JOIN subscribers u ON u.email_hash = x.email_hash
+  WHERE u.restricted_at IS NULL OR u.restriction_lifted_at IS NOT NULL  -- never a restricted one
 ), up AS (
   INSERT INTO subscriptions AS s (subscriber_id, list_id, status, language, source, signed_up_at,
                                   confirmed_at)
@@ -49,7 +52,7 @@ WITH input AS (
   ON CONFLICT (subscriber_id, list_id) DO UPDATE SET
     status = 'confirmed', signed_up_at = EXCLUDED.signed_up_at, confirmed_at = EXCLUDED.confirmed_at,
     unsubscribed_at = NULL, last_confirmation_mail = NULL, source = EXCLUDED.source
-  WHERE s.status <> 'confirmed'
+  WHERE s.status NOT IN ('confirmed', 'restricted')
   RETURNING s.id, s.subscriber_id, s.list_id
 ), done AS (
   SELECT up.id, up.subscriber_id, up.list_id, i.email_hash, i.consented_at, i.source, i.i

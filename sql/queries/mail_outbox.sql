@@ -1,5 +1,5 @@
 -- name: claim-due-mail
--- Locks the oldest due mail (skipping rows other senders hold) and deletes it at once, reporting blocked = true, when it is a confirmation mail that must not go out: recipient suppressed (optin_suppressed: sql/functions/10_suppression.sql), or subscription no longer pending.
+-- Locks the oldest due mail (skipping rows other senders hold) and deletes it at once, reporting blocked = true, when it is a confirmation mail that must not go out: recipient suppressed (optin_suppressed: sql/functions/10_suppression.sql), or subscription no longer pending (unsubscribed, confirmed, or restricted: sql/functions/40_restriction.sql).
 WITH next AS (
   SELECT o.id, o.kind, o.subscription_id, o.email_hash, o.recipient, o.message_id, o.message,
          o.attempts,

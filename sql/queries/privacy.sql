@@ -58,10 +58,19 @@ SELECT id, type, language,
 FROM privacy_requests WHERE email_hash = $1 ORDER BY requested_at, id
 
 -- name: subscription-lists-of-subscriber
--- The lists of a subscriber's live (pending or confirmed) subscriptions.
+-- The lists of a subscriber's live (pending, confirmed or restricted) subscriptions.
 SELECT DISTINCT list_id FROM subscriptions WHERE subscriber_id = $1 AND status <> 'unsubscribed'
 
 -- name: privacy-request-insert-completed
 -- Records a request carried out at once (an admin's erasure): hash only, outcome $3.
 INSERT INTO privacy_requests (type, email_hash, language, expires_at, completed_at, outcome)
 VALUES ($1::privacy_request_type, $2, 'en', now(), now(), $3::jsonb)
+
+-- name: restriction-apply
+-- Restricts an address (Art. 18) in one statement (optin_restrict, sql/functions/40_restriction.sql):
+-- $1 hash, $2 channel, $3 event detail (JSON). Returns the subscriptions paused, -1 when unknown.
+SELECT optin_restrict($1, $2, $3)
+
+-- name: restriction-lift
+-- Lifts it (optin_lift_restriction): the subscriptions resumed, -1 when it was not restricted.
+SELECT optin_lift_restriction($1, $2, $3)

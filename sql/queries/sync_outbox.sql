@@ -89,6 +89,11 @@ SELECT DISTINCT cleverreach_group_id FROM lists WHERE cleverreach_group_id IS NO
 INSERT INTO cleverreach_pulled (group_id, email_hash, deactivated) VALUES ($1, $2, $3)
 ON CONFLICT DO NOTHING RETURNING 1
 
+-- name: pulled-unsubscribe-is-restriction
+-- Whether CleverReach's deactivation of address $1 at unix time $2 is the one a restriction caused
+-- (optin_restriction_explains, sql/functions/40_restriction.sql), not an unsubscribe.
+SELECT optin_restriction_explains($1, $2)
+
 -- name: inbox-insert
 -- A webhook delivery for the worker.
 INSERT INTO cleverreach_inbox (event, group_id, pool_id) VALUES ($1, $2, $3)

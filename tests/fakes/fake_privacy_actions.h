@@ -11,10 +11,12 @@ namespace optin::test {
 
 class FakePrivacyActions : public PrivacyActions {
  public:
-  std::vector<std::string> calls;  // "erase", "lift", "unsubscribe", in order
+  std::vector<std::string> calls;  // "erase", "lift", "unsubscribe", "restrict", "lift_restriction"
   ErasureCounts erased{3, 5, 1, 2, true, true};
   int64_t lifted = 4;
   int64_t ended = 2;
+  int64_t paused = 3;
+  int64_t resumed = 1;
 
   ErasureCounts Erase() override {
     calls.push_back("erase");
@@ -27,6 +29,14 @@ class FakePrivacyActions : public PrivacyActions {
   int64_t Unsubscribe() override {
     calls.push_back("unsubscribe");
     return ended;
+  }
+  int64_t Restrict() override {
+    calls.push_back("restrict");
+    return paused;
+  }
+  int64_t LiftRestriction() override {
+    calls.push_back("lift_restriction");
+    return resumed;
   }
 };
 

@@ -106,6 +106,9 @@ class ScriptedCleverReach : public cleverreach::CleverReachApi {
   Status DeactivateReceiver(int64_t group_id, const std::string& email) override {
     return Simple("deactivate", group_id, email);
   }
+  Status ActivateReceiver(int64_t group_id, const std::string& email) override {
+    return Simple("activate", group_id, email);
+  }
   Status DeleteReceiverFromGroup(int64_t group_id, const std::string& email) override {
     return Simple("delete_from_group", group_id, email);
   }

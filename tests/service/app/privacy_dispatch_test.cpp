@@ -36,7 +36,19 @@ TEST_CASE("each privacy request kind carries out exactly its own operation", "[a
           true,
           false,
           2,
-          R"({"subscriptions_ended":2,"type":"unsubscribe"})"});
+          R"({"subscriptions_ended":2,"type":"unsubscribe"})"},
+      Row{PrivacyRequestType::kRestriction,
+          {"restrict"},
+          true,
+          false,
+          3,
+          R"({"subscriptions_restricted":3,"type":"restriction"})"},
+      Row{PrivacyRequestType::kLiftRestriction,
+          {"lift_restriction"},
+          true,
+          false,
+          1,
+          R"({"subscriptions_resumed":1,"type":"lift_restriction","was_restricted":true})"});
   CAPTURE(PrivacyTypeName(row.type));
   test::FakePrivacyActions actions;
   PrivacyDone done = CarryOutPrivacyRequest(row.type, actions);

@@ -269,7 +269,8 @@ TEST_CASE("hostile tokens are escaped in the value and encoded in the URL", "[i1
 }
 
 TEST_CASE("privacy pages explain each request type in every language", "[i18n]") {
-  const char* types[] = {"access", "erasure", "objection", "unsubscribe"};
+  const char* types[] = {"access",      "erasure",     "objection",
+                         "unsubscribe", "restriction", "lift_restriction"};
   for (Language lang : kLanguages) {
     std::vector<std::string> forms;
     std::vector<std::string> done;
@@ -289,17 +290,18 @@ TEST_CASE("privacy pages explain each request type in every language", "[i18n]")
   }
 }
 
-TEST_CASE("the privacy request form offers the four request types", "[i18n]") {
+TEST_CASE("the privacy request form offers the six request types", "[i18n]") {
   for (Language lang : kLanguages) {
     INFO(optin::LanguageCode(lang));
     const std::string page = optin::PrivacyRequestFormPage(lang);
     CHECK(page.find("<form method=\"post\" action=\"/privacy/request\"") != std::string::npos);
     CHECK(page.find("type=\"email\" id=\"email\" name=\"email\" required") != std::string::npos);
-    for (const char* type : {"access", "erasure", "objection", "unsubscribe"}) {
+    for (const char* type :
+         {"access", "erasure", "objection", "unsubscribe", "restriction", "lift_restriction"}) {
       INFO(type);
       CHECK(Count(page, std::string("name=\"type\" value=\"") + type + "\"") == 1);
     }
-    CHECK(Count(page, "type=\"radio\"") == 4);
+    CHECK(Count(page, "type=\"radio\"") == 6);
     CHECK(page.find(std::string("name=\"language\" value=\"") + optin::LanguageCode(lang) + "\"") !=
           std::string::npos);
   }
@@ -462,7 +464,8 @@ TEST_CASE("a list name cannot break the subject line", "[i18n][mail]") {
 
 TEST_CASE("privacy verification mails name the request type and carry the link", "[i18n][mail]") {
   const std::string url = "https://news.example.com/privacy/confirm?token=abc&x=1";
-  for (const char* type : {"access", "erasure", "objection", "unsubscribe"}) {
+  for (const char* type :
+       {"access", "erasure", "objection", "unsubscribe", "restriction", "lift_restriction"}) {
     std::vector<std::string> subjects;
     for (Language lang : kLanguages) {
       INFO(type << " in " << optin::LanguageCode(lang));
