@@ -14,8 +14,10 @@ using namespace optin::fuzz;
 
 namespace optin {
 
-Result<std::vector<ImportOutcome>> ImportStore::ImportBatch(const std::vector<ImportRow>& rows) {
-  static_cast<void>(pool_);  // a stand-in pool: never used
+Result<std::vector<ImportOutcome>> ImportStore::ImportBatch(const std::vector<ImportRow>& rows,
+                                                            const std::string& admin) {
+  static_cast<void>(pool_);   // a stand-in pool: never used
+  FUZZ_CHECK(admin.empty());  // the fuzzer imports as no named admin
   FUZZ_CHECK(!rows.empty() && rows.size() <= Importer::kBatchSize);
   for (const auto& row : rows) {
     auto again = NormalizeAddress(row.email);
