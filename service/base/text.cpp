@@ -82,4 +82,11 @@ std::string TrimSpaces(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace optin

@@ -16,5 +16,7 @@ std::string SanitizedText(const std::string& s);
 std::string Truncate(const std::string& s, size_t max_bytes);
 // Trims ASCII whitespace at both ends.
 std::string TrimSpaces(const std::string& s);
+// The value of one hexadecimal digit (either case), or -1 for any other character.
+int HexDigitValue(char c);
 
 }  // namespace optin

@@ -2,17 +2,9 @@
 
 #include <algorithm>
 
+#include "service/base/text.h"
+
 namespace optin::http {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 // Legitimate clients send chunks of kilobytes; framing beyond 1/16 of the body cap means tiny
 // chunks or padded extensions, which only cost the server time.
@@ -38,7 +30,7 @@ ChunkedGuard::Verdict ChunkedGuard::Step(char c) {
   if (++framing_ > framing_budget_) return Verdict::kBadFraming;
   switch (state_) {
     case State::kSize: {
-      int v = HexValue(c);
+      int v = HexDigitValue(c);
       if (v >= 0) {
         // A size that cannot fit the rest of the cap is refused before any of its data is read.
         if (++digits_ > 16) return Verdict::kTooLarge;

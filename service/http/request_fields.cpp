@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "service/base/text.h"
+
 namespace optin::http {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool Decode(const std::string& in, std::string* out) {
   out->clear();
@@ -21,7 +16,7 @@ bool Decode(const std::string& in, std::string* out) {
       out->push_back(' ');
     } else if (c == '%') {
       if (i + 2 >= in.size()) return false;
-      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]), lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       out->push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

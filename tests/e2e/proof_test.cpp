@@ -1,10 +1,8 @@
 // The consent dossier end to end (issue 15): GET /admin/proof for a confirmed, an unsubscribed
 // and an erased address, as HTML in German and English and as JSON — the real binary, a real
 // PostgreSQL and a real SMTP server. Also `optin verify-ledger` on the same database.
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
-#include <cstdio>
 
 #include "service/base/crypto.h"
 #include "tests/support/privacy_helpers.h"
@@ -41,18 +39,11 @@ ReceivedMail ConfirmedWithConsent(OptinFixture& f, SmtpServer& smtp, const std::
   return mail;
 }
 
+// `optin verify-ledger` on the fixture's database: its exit code and all it printed.
 std::string VerifyLedger(OptinFixture& f, int* exit_code) {
-  std::string cmd = "OPTIN_DATABASE_URL='" + f.db().url() + "' " + std::string(OPTIN_BINARY) +
-                    " verify-ledger 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[4096];
-  size_t got;
-  while ((got = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, got);
-  int status = pclose(p);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  auto r = RunOptin({"verify-ledger"}, BaseEnv(f.db().url()));
+  *exit_code = r.exit_code;
+  return r.out + r.err;
 }
 
 }  // namespace
