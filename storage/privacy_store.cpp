@@ -175,12 +175,14 @@ Result<PrivacyTicket> PrivacyStore::CarryOut(const std::string& token_hash, cons
   return t;
 }
 
-Result<int64_t> PrivacyStore::LiftRestriction(const std::string& email,
-                                              const std::string& channel) {
+Result<int64_t> PrivacyStore::LiftRestriction(const std::string& email, const std::string& channel,
+                                              const AdminAction* admin) {
   int64_t resumed = -1;
-  Status s = RunTransaction(pool_, [&](pqxx::work& txn) {
+  Status s = RunAdminTransaction(pool_, admin, [&](pqxx::work& txn, AuditNote& note) {
     resumed =
         txn.exec_prepared1(kLiftRestriction, AddressHash(email), channel, "{}")[0].as<int64_t>();
+    if (resumed < 0) note.outcome = "unchanged";
+    note.detail = {{"subscriptions_resumed", resumed < 0 ? 0 : resumed}};
     return Status::Ok();
   });
   if (!s.ok()) return s;

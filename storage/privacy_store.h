@@ -61,8 +61,10 @@ class PrivacyStore {
   Result<PrivacyTicket> CarryOut(const std::string& token_hash, const CarryFn& carry);
 
   // Lifts the restriction of a normalised address (admin, channel `channel`): the subscriptions
-  // resumed, -1 when it was not restricted.
-  Result<int64_t> LiftRestriction(const std::string& email, const std::string& channel);
+  // resumed, -1 when it was not restricted. With `admin`, audited (admin_audit; outcome
+  // `unchanged` when it was not restricted) in the same transaction, its events carrying the name.
+  Result<int64_t> LiftRestriction(const std::string& email, const std::string& channel,
+                                  const AdminAction* admin = nullptr);
 
   // Erasure without a verification mail (admin); recorded as a completed request and, with
   // `admin`, audited (admin_audit) in the same transaction.

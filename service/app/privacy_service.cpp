@@ -106,10 +106,12 @@ Result<PrivacyTicket> PrivacyService::Confirm(const std::string& token) {
   return ticket;
 }
 
-Result<int64_t> PrivacyService::LiftRestrictionByAdmin(const std::string& email) {
+Result<int64_t> PrivacyService::LiftRestrictionByAdmin(const std::string& email,
+                                                       const std::string& admin) {
   auto normalized = NormalizeAddress(email);
   if (!normalized.ok()) return normalized.status();
-  auto resumed = store_.LiftRestriction(*normalized, "admin");
+  const AdminAction action{admin, "restriction.lift", AddressHash(*normalized)};
+  auto resumed = store_.LiftRestriction(*normalized, "admin", &action);
   if (resumed.ok() && *resumed >= 0)
     LogInfo("restriction_lifted", {{"channel", "admin"}, {"subscriptions", *resumed}});
   return resumed;

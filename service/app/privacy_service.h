@@ -43,9 +43,10 @@ class PrivacyService {
   // Carries the verified request out; the same errors as Peek.
   Result<PrivacyTicket> Confirm(const std::string& token);
 
-  // DELETE /admin/restrictions: lifts a restriction (Art. 18) without verification; the
-  // subscriptions resumed, -1 when the address was not restricted. invalid_email for a bad address.
-  Result<int64_t> LiftRestrictionByAdmin(const std::string& email);
+  // DELETE /admin/restrictions: lifts a restriction (Art. 18) without verification, audited as
+  // `admin`'s action "restriction.lift"; the subscriptions resumed, -1 when the address was not
+  // restricted. invalid_email for a bad address.
+  Result<int64_t> LiftRestrictionByAdmin(const std::string& email, const std::string& admin);
 
   // DELETE /admin/subscribers: erasure without verification, audited as `admin`'s action
   // "subscriber.erase". invalid_email for a bad address.

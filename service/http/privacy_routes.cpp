@@ -111,9 +111,9 @@ void AdminErase(const PrivacyDeps& d, const std::string& admin, const httplib::R
              {"cleverreach_delete_queued", counts->cleverreach_notified}});
 }
 
-void AdminLiftRestriction(const PrivacyDeps& d, const httplib::Request& req,
-                          httplib::Response& res) {
-  auto resumed = d.privacy.LiftRestrictionByAdmin(req.get_param_value("email"));
+void AdminLiftRestriction(const PrivacyDeps& d, const std::string& admin,
+                          const httplib::Request& req, httplib::Response& res) {
+  auto resumed = d.privacy.LiftRestrictionByAdmin(req.get_param_value("email"), admin);
   if (!resumed.ok()) return WriteError(res, resumed.status());
   if (*resumed < 0)
     return WriteError(res, Status::NotFound("not_found", "this address is not restricted"));
@@ -142,8 +142,11 @@ void RegisterPrivacyRoutes(HttpServer& server, PrivacyDeps deps) {
                 AdminChange(deps.config,
                             [deps](const std::string& admin, const httplib::Request& req,
                                    httplib::Response& res) { AdminErase(deps, admin, req, res); }));
-  server.Handle("DELETE", "/admin/restrictions",
-                AdminOnly(deps.config, bind(AdminLiftRestriction)));
+  server.Handle(
+      "DELETE", "/admin/restrictions",
+      AdminChange(deps.config,
+                  [deps](const std::string& admin, const httplib::Request& req,
+                         httplib::Response& res) { AdminLiftRestriction(deps, admin, req, res); }));
 }
 
 }  // namespace optin::http

@@ -124,6 +124,20 @@ TEST_CASE("every admin change writes exactly one audit row, refusals and reads n
   f.Subscribe("erase@example.com");
   expect(Call(f, kBob, "DELETE", "/admin/subscribers?email=erase%40example.com"), 200,
          "bob|subscriber.erase|" + optin::AddressHash("erase@example.com") + "|ok");
+  // Lifting a restriction (Art. 18): its ledger events name the admin; a second lift finds
+  // nothing restricted and records `unchanged` beside the 404.
+  f.SubscribeAndConfirm("held@example.com");
+  const std::string held_hash = optin::AddressHash("held@example.com");
+  REQUIRE(f.db().Scalar("SELECT optin_restrict('" + held_hash + "', 'privacy', '{}')") == "1");
+  expect(Call(f, kAliceOld, "DELETE", "/admin/restrictions?email=Held%40Example.com"), 200,
+         "alice|restriction.lift|" + held_hash + "|ok");
+  CHECK(f.db().Scalar("SELECT detail->>'subscriptions_resumed' FROM admin_audit ORDER BY id DESC "
+                      "LIMIT 1") == "1");
+  CHECK(f.db().Scalar("SELECT string_agg(coalesce(actor, '-'), ',') FROM consent_events WHERE "
+                      "email_hash = '" +
+                      held_hash + "' AND kind = 'restriction_lifted'") == "alice");
+  expect(Call(f, kBob, "DELETE", "/admin/restrictions?email=held%40example.com"), 404,
+         "bob|restriction.lift|" + held_hash + "|unchanged");
   expect(Call(f, kAliceNew, "POST", "/admin/import",
               "email,name,list,consented_at,source\r\nimp@example.com,,,2024-03-01,crm\r\n",
               "text/csv"),
@@ -142,6 +156,10 @@ TEST_CASE("every admin change writes exactly one audit row, refusals and reads n
   expect(Call(f, kBob, "POST", "/admin/suppressions", "{", "application/json"), 400, "");
   expect(Call(f, kBob, "POST", "/admin/import", "x", "image/png"), 415, "");
   expect(Call(f, kBob, "POST", "/admin/sync/retry?id=abc", ""), 400, "");
+  expect(Call(f, kBob, "DELETE", "/admin/restrictions?email=not-an-address"), 400, "");
+  expect(
+      Call(f, "wrong-token-0123456789", "DELETE", "/admin/restrictions?email=held%40example.com"),
+      401, "");
   expect(Call(f, "wrong-token-0123456789", "POST", "/admin/suppressions",
               json{{"email", "z@example.com"}}.dump()),
          401, "");
